@@ -2,50 +2,62 @@
 // Shapes: inp (N,C), weight (OC,C) (PyTorch's Linear layout), bias (OC) or null, out (N,OC).
 // Both operands of every dot product are contiguous rows, so the inner loops stream through memory.
 
-/** Rows of inp handled together in the forward pass: each weight element loaded once feeds this many sums. */
+// Forward register tile: 4 input rows x 2 output channels = 8 running sums. Each weight element loaded feeds
+// 4 sums and each input element feeds 2, which roughly halves the time of a plain row-by-row dot product.
 const ROW_TILE = 4;
+const OC_TILE = 2;
 
 /** out[n,o] = bias[o] + sum_i inp[n,i] * weight[o,i] */
 export function matmulForward(
   out: Float32Array, inp: Float32Array, weight: Float32Array, bias: Float32Array | null,
   N: number, C: number, OC: number,
 ): void {
-  const tiledRows = N - (N % ROW_TILE);
-  for (let n = 0; n < tiledRows; n += ROW_TILE) {
+  const tiledN = N - (N % ROW_TILE);
+  const tiledOC = OC - (OC % OC_TILE);
+  for (let n = 0; n < tiledN; n += ROW_TILE) {
     const in0 = n * C;
     const in1 = in0 + C;
     const in2 = in1 + C;
     const in3 = in2 + C;
-    for (let o = 0; o < OC; o++) {
-      const w = o * C;
-      const b = bias === null ? 0 : bias[o];
-      let s0 = b;
-      let s1 = b;
-      let s2 = b;
-      let s3 = b;
+    const out0 = n * OC;
+    for (let o = 0; o < tiledOC; o += OC_TILE) {
+      const wA = o * C;
+      const wB = wA + C;
+      const biasA = bias === null ? 0 : bias[o];
+      const biasB = bias === null ? 0 : bias[o + 1];
+      let a0 = biasA, a1 = biasA, a2 = biasA, a3 = biasA;
+      let b0 = biasB, b1 = biasB, b2 = biasB, b3 = biasB;
       for (let i = 0; i < C; i++) {
-        const wi = weight[w + i];
-        s0 += inp[in0 + i] * wi;
-        s1 += inp[in1 + i] * wi;
-        s2 += inp[in2 + i] * wi;
-        s3 += inp[in3 + i] * wi;
+        const wa = weight[wA + i];
+        const wb = weight[wB + i];
+        const x0 = inp[in0 + i];
+        const x1 = inp[in1 + i];
+        const x2 = inp[in2 + i];
+        const x3 = inp[in3 + i];
+        a0 += x0 * wa; a1 += x1 * wa; a2 += x2 * wa; a3 += x3 * wa;
+        b0 += x0 * wb; b1 += x1 * wb; b2 += x2 * wb; b3 += x3 * wb;
       }
-      out[n * OC + o] = s0;
-      out[(n + 1) * OC + o] = s1;
-      out[(n + 2) * OC + o] = s2;
-      out[(n + 3) * OC + o] = s3;
+      out[out0 + o] = a0; out[out0 + OC + o] = a1; out[out0 + 2 * OC + o] = a2; out[out0 + 3 * OC + o] = a3;
+      out[out0 + o + 1] = b0; out[out0 + OC + o + 1] = b1; out[out0 + 2 * OC + o + 1] = b2; out[out0 + 3 * OC + o + 1] = b3;
+    }
+    for (let o = tiledOC; o < OC; o++) {
+      for (let r = 0; r < ROW_TILE; r++) out[out0 + r * OC + o] = rowDot(inp, in0 + r * C, weight, o * C, C, bias, o);
     }
   }
-  // The leftover rows (N not a multiple of ROW_TILE), one at a time.
-  for (let n = tiledRows; n < N; n++) {
-    const inRow = n * C;
-    for (let o = 0; o < OC; o++) {
-      const w = o * C;
-      let s = bias === null ? 0 : bias[o];
-      for (let i = 0; i < C; i++) s += inp[inRow + i] * weight[w + i];
-      out[n * OC + o] = s;
-    }
+  // The leftover rows (N not a multiple of ROW_TILE), one dot product at a time.
+  for (let n = tiledN; n < N; n++) {
+    for (let o = 0; o < OC; o++) out[n * OC + o] = rowDot(inp, n * C, weight, o * C, C, bias, o);
   }
+}
+
+/** bias[o] + dot(inp[inRow..inRow+C), weight[wRow..wRow+C)) */
+function rowDot(
+  inp: Float32Array, inRow: number, weight: Float32Array, wRow: number, C: number,
+  bias: Float32Array | null, o: number,
+): number {
+  let s = bias === null ? 0 : bias[o];
+  for (let i = 0; i < C; i++) s += inp[inRow + i] * weight[wRow + i];
+  return s;
 }
 
 /** Terms summed in registers before one read-modify-write of a gradient element in the backward pass. */

@@ -1,0 +1,25 @@
+// Every WGSL kernel family, imported as source text. `?raw` is Vite's (and so vitest's) raw-text import;
+// this is the only module that touches the shader files, so a non-Vite host only has to replace this one.
+import attention from '../../../shaders/attention.wgsl?raw';
+import decode from '../../../shaders/decode.wgsl?raw';
+import elementwise from '../../../shaders/elementwise.wgsl?raw';
+import encoder from '../../../shaders/encoder.wgsl?raw';
+import layernorm from '../../../shaders/layernorm.wgsl?raw';
+import loss from '../../../shaders/loss.wgsl?raw';
+import matmul from '../../../shaders/matmul.wgsl?raw';
+import optimizer from '../../../shaders/optimizer.wgsl?raw';
+import sample from '../../../shaders/sample.wgsl?raw';
+
+export const SHADER_SOURCES = {
+  attention,
+  decode,
+  elementwise,
+  encoder,
+  layernorm,
+  loss,
+  matmul,
+  optimizer,
+  sample,
+} as const;
+
+export type ShaderFamily = keyof typeof SHADER_SOURCES;

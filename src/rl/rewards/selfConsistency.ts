@@ -1,0 +1,55 @@
+// Self-consistency rewards, SRT (methods.md section 2; Shafayat et al. 2025, code tajwarfahim/srt).
+// The pseudo-label is the group's majority answer; no gold answer is used anywhere in this file.
+
+export interface MajorityVote {
+  label: string | null; // the majority answer, null when no completion has a parseable answer
+  share: number; // votes for the label / number of completions G (unparseable ones count in G)
+}
+
+/**
+ * Majority among the parseable answers (null = unparseable); a tie goes to the answer seen first.
+ * The share's denominator is ALL completions of the group, unparseable included, so a group where 2 of
+ * 8 completions parse and agree has share 0.25, not 1: garbage is not evidence of consistency.
+ */
+export function majorityVote(answers: readonly (string | null)[]): MajorityVote {
+  const votes = new Map<string, number>(); // Map keeps insertion order = order first seen
+  for (const a of answers) if (a !== null) votes.set(a, (votes.get(a) ?? 0) + 1);
+  let label: string | null = null;
+  let best = 0;
+  for (const [a, v] of votes) {
+    if (v > best) { // strict: a later answer with equal votes does not take over
+      label = a;
+      best = v;
+    }
+  }
+  return { label, share: answers.length > 0 ? best / answers.length : 0 };
+}
+
+/**
+ * SRT rewards for one group. hard: 1 if the answer equals the majority label, else 0. soft: the vote
+ * share of the completion's own answer (its votes / G); 0 for an unparseable answer. A group with no
+ * parseable answer gets all zeros in both modes.
+ */
+export function srtRewards(answers: readonly (string | null)[], soft: boolean): number[] {
+  const { label } = majorityVote(answers);
+  if (label === null) return answers.map(() => 0);
+  if (!soft) return answers.map((a) => (a === label ? 1 : 0));
+  const votes = new Map<string, number>();
+  for (const a of answers) if (a !== null) votes.set(a, (votes.get(a) ?? 0) + 1);
+  return answers.map((a) => (a === null ? 0 : (votes.get(a) ?? 0) / answers.length));
+}
+
+/**
+ * Which prompts to train on, given each prompt's majority share: first drop those with share <
+ * threshold, then of the remaining `count` keep the top ceil(keepFraction * count) by share (ties:
+ * lower index first). Returns the kept indices in ascending order (batch order).
+ */
+export function srtSelectPrompts(shares: readonly number[], threshold: number, keepFraction: number): number[] {
+  if (!(keepFraction >= 0 && keepFraction <= 1)) throw new RangeError(`srtSelectPrompts: keepFraction must be in [0, 1], got ${keepFraction}`);
+  const passing = shares.map((s, i) => ({ s, i })).filter((x) => x.s >= threshold);
+  // Array.prototype.sort is stable, so equal shares keep ascending index order.
+  passing.sort((a, b) => b.s - a.s);
+  // Round before ceil so that e.g. 0.7 * 10 = 7.000000000000001 keeps 7, not 8.
+  const keep = Math.ceil(Math.round(keepFraction * passing.length * 1e9) / 1e9);
+  return passing.slice(0, keep).map((x) => x.i).sort((a, b) => a - b);
+}

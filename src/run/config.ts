@@ -1,0 +1,149 @@
+// A run is described by one flat, validated config object. Flat so that every field round-trips through
+// the CLI (`--set key=value`) and the lab's URL the same way. Names follow TRL's GRPOConfig where one exists.
+import { z } from 'zod';
+
+export const METHODS = ['grpo', 'grpo_extra', 'lte', 'denoise'] as const;
+export const REWARDS = [
+  'verifiable', // clean correctness
+  'flip', // correctness flipped with probability flipRate (per group or per completion)
+  'reward_model', // a simulated reward model that is right with probability rmAccuracy
+  'rpr', // reasoning-pattern reward only, never looks at the answer
+  'rpr_when_wrong', // correctness, and a wrong answer earns RPR instead of 0
+  'rm_rpr', // the simulated reward model, calibrated by RPR: if rm < 0.5, rm = min(rm + 0.1*RPR, 1)
+  'self_consistency', // SRT: agreement with the group's majority answer
+] as const;
+
+const num = (min: number, max: number) => z.number().min(min).max(max);
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const RunConfigSchema = z
+  .object({
+    seed: int(0, 2 ** 32 - 1).default(1),
+    task: z.enum(['addition', 'chain']).default('addition'),
+    difficulty: int(1, 6).default(3),
+    // weak / weaker: the shipped checkpoints (tiny / micro size); the others start from random weights
+    model: z.enum(['weak', 'weaker', 'micro', 'tiny', 'small', 'base']).default('weak'),
+    method: z.enum(METHODS).default('grpo'),
+    reward: z.enum(REWARDS).default('verifiable'),
+
+    // GRPO (methods.md section 0)
+    promptsPerStep: int(1, 1024).default(16),
+    groupSize: int(2, 64).default(8), // G
+    temperature: num(0.05, 4).default(1),
+    topK: int(0, 1024).default(0),
+    maxCompletionLength: int(4, 4096).default(48),
+    lr: num(0, 1).default(5e-5),
+    weightDecay: num(0, 1).default(0),
+    maxGradNorm: num(0, 1e6).default(1),
+    adamBeta1: num(0, 0.9999).default(0.9),
+    adamBeta2: num(0, 0.99999).default(0.999),
+    scaleRewards: z.enum(['group', 'batch', 'none']).default('group'),
+    lossType: z.enum(['dapo', 'grpo', 'dr_grpo']).default('dapo'),
+    epsilonLow: num(0, 1).default(0.2),
+    epsilonHigh: num(0, 10).default(0.2),
+    beta: num(0, 10).default(0), // k3 KL weight to the frozen initial policy
+    numIterations: int(1, 16).default(1), // mu: updates per batch of rollouts
+
+    // noisy rewards (methods.md section 1)
+    flipRate: num(0, 1).default(0),
+    flipMode: z.enum(['group', 'completion']).default('group'),
+    rmAccuracy: num(0, 1).default(0.85),
+
+    // SRT (methods.md section 2)
+    srtSoft: z.boolean().default(false),
+    srtThreshold: num(0, 1).default(0), // skip prompts whose majority share is below this
+    srtKeepFraction: num(0, 1).default(1), // keep only this fraction of prompts, highest majority share first
+
+    // LTE (methods.md section 3)
+    lteGamma: num(0, 100).default(0.1),
+
+    // DenoiseRL (methods.md section 4)
+    denoiseK: int(0, 64).default(4), // prefixed samples per problem; groupSize is N, the normal samples
+    denoiseSource: z.enum(['initial', 'weak', 'random', 'injected']).default('weak'),
+    denoiseRho: num(0, 1).default(0.2),
+    denoiseRhoSampler: z.enum(['fixed', 'normal', 'uniform']).default('fixed'),
+    denoiseCurriculum: z.boolean().default(false),
+    denoisePoolSamples: int(1, 64).default(8), // M samples per training problem when building the pool
+    denoisePoolProblems: int(1, 100000).default(256),
+    // opt-in extras from the seed summary, not in the published code
+    denoiseEfficiencyBonus: num(0, 1).default(0),
+    denoiseDiversityBonus: num(0, 1).default(0),
+    denoiseValuableErrors: z.boolean().default(false),
+    denoisePoolRefreshEvery: int(0, 100000).default(0),
+
+    // evaluation and logging
+    evalEvery: int(1, 100000).default(10),
+    evalProblems: int(1, 10000).default(64),
+    evalSamples: int(1, 256).default(8), // n of pass@k
+    evalPrefixProblems: int(0, 10000).default(32),
+    tracesPerStep: int(0, 256).default(16),
+    steps: int(0, 1_000_000).default(100),
+  })
+  .strict();
+
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid run config:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Describe what a field allows, for error messages and --help. */
+function allowedOf(key: string): string {
+  const shape = RunConfigSchema.shape as Record<string, z.ZodTypeAny>;
+  const field = shape[key];
+  if (!field) return `one of the known fields (${Object.keys(shape).join(', ')})`;
+  const inner = (field as unknown as { def: { innerType?: z.ZodTypeAny } }).def.innerType ?? field;
+  if (inner instanceof z.ZodEnum) return `one of ${inner.options.join(', ')}`;
+  if (inner instanceof z.ZodNumber) {
+    const isInt = inner.format === 'safeint';
+    return `${isInt ? 'an integer' : 'a number'} in [${inner.minValue}, ${inner.maxValue}]`;
+  }
+  if (inner instanceof z.ZodBoolean) return 'true or false';
+  return 'a valid value';
+}
+
+/** Validate a (partial) config; every bad field is reported with its value and what is allowed. */
+export function parseRunConfig(input: unknown): RunConfig {
+  const r = RunConfigSchema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const obj = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const problems = r.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
+    const key = String(issue.path[0] ?? '');
+    return `${key} = ${JSON.stringify(obj[key])}: expected ${allowedOf(key)}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** The fields and their defaults, for --help and the UI. */
+export function configFields(): { key: string; allowed: string; default: unknown }[] {
+  const defaults = RunConfigSchema.parse({});
+  return Object.keys(RunConfigSchema.shape).map((key) => ({
+    key,
+    allowed: allowedOf(key),
+    default: defaults[key as keyof RunConfig],
+  }));
+}
+
+/** Parse a CLI/URL string value for a field: numbers, booleans and enum names. */
+export function coerceField(key: string, raw: string): unknown {
+  const shape = RunConfigSchema.shape as Record<string, z.ZodTypeAny>;
+  const field = shape[key];
+  if (!field) throw new ConfigError([`unknown field ${key}: expected ${allowedOf(key)}`]);
+  const inner = (field as unknown as { def: { innerType?: z.ZodTypeAny } }).def.innerType ?? field;
+  if (inner instanceof z.ZodNumber) {
+    const x = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(x)) throw new ConfigError([`${key} = ${JSON.stringify(raw)}: expected ${allowedOf(key)}`]);
+    return x;
+  }
+  if (inner instanceof z.ZodBoolean) {
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new ConfigError([`${key} = ${JSON.stringify(raw)}: expected true or false`]);
+  }
+  return raw;
+}

@@ -1,0 +1,53 @@
+// The metrics contract: what metrics.jsonl and traces.jsonl hold, read by the UI, the experiment suites and
+// outside tools. Metric names follow TRL's GRPOTrainer where one exists (methods.md section 0).
+
+/** One line of metrics.jsonl. Values are numbers, or null when the step had nothing to measure. */
+export interface MetricRow {
+  step: number;
+  kind: 'train' | 'eval';
+  [name: string]: number | string | null;
+}
+
+/** The train-row metrics every step carries (null where not applicable). */
+export const TRAIN_METRICS = [
+  'reward/clean', 'reward/observed', 'recovery/rate', 'recovery/gap', 'stagnation/none_pass_frac', 'stagnation/solved_frac',
+  'srt/pseudo_label_acc', 'srt/majority_share', 'lte/hinted_solve_rate', 'lte/hinted_groups', 'denoise/rho',
+  'reward', 'reward_std', 'frac_reward_zero_std', 'completions/mean_length', 'completions/min_length',
+  'completions/max_length', 'completions/clipped_ratio', 'kl', 'entropy', 'clip_ratio/low_mean',
+  'clip_ratio/high_mean', 'clip_ratio/region_mean', 'grad_norm', 'num_tokens', 'tokens_per_s', 'step_time',
+  'time/rollout', 'time/reward', 'time/update', 'lr',
+  'gpu/dispatches', 'gpu/submits', 'gpu/readbacks', 'gpu/readback_bytes', 'gpu/bytes_held',
+] as const;
+
+/** The eval-row metrics (plus eval/pass@k for k = 1, 2, 4, ..., n). */
+export const EVAL_METRICS = [
+  'eval/n', 'eval/greedy_acc', 'eval/recovery/acc_base', 'eval/recovery/acc_noise', 'eval/recovery/gap',
+  'eval/recovery/recoverability',
+] as const;
+
+export type SampleKind = 'normal' | 'extra' | 'prefixed' | 'hinted';
+
+/** One line of traces.jsonl: a sampled completion and everything the inspector shows about it. */
+export interface TraceRow {
+  step: number;
+  group: number; // index of the prompt group within the step
+  kind: SampleKind;
+  prompt: string;
+  hint: string; // LTE hint shown to the model ('' if none)
+  prefix: string; // DenoiseRL noisy prefix ('' if none); the completion continues it
+  completion: string; // the policy's own text (after the prefix), EOS not included
+  finished: boolean; // ended with EOS within the budget
+  answer: string | null;
+  gold: string;
+  correct: boolean; // clean correctness of prefix + completion
+  reward_clean: number;
+  reward_observed: number;
+  flipped: boolean; // the observed reward differs from the clean one because of noise
+  advantage: number;
+  trained: boolean; // part of the update (LTE: hinted samples that replaced a failed original; SRT: kept prompts)
+  first_wrong_step: number | null;
+  retractions: number;
+  recovered_at: number | null;
+  steps: { text: string; ok: boolean; retracted: boolean; isRetraction: boolean }[];
+  logprobs: number[]; // one per completion character (EOS excluded)
+}
