@@ -11,3 +11,14 @@ export function scratch(name: string, length: number): Float64Array {
   buffers.set(name, created);
   return created;
 }
+
+const buffers32 = new Map<string, Float32Array>();
+
+/** A Float32Array of at least `length` elements for `name` (contents are garbage on return). */
+export function scratch32(name: string, length: number): Float32Array {
+  const existing = buffers32.get(name);
+  if (existing !== undefined && existing.length >= length) return existing;
+  const created = new Float32Array(Math.max(length, 2 * (existing?.length ?? 0)));
+  buffers32.set(name, created);
+  return created;
+}

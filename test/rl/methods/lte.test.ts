@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { TokenMode } from '../../../src/backend/backend';
+import { Rng } from '../../../src/backend/rng';
+import { lteHints, lteReplace, planHinted, tokenModeOf, type StepSample } from '../../../src/rl/methods/samples';
+import { additionTask, makeProblemSet } from '../../../src/tasks';
+import { encodePrompt } from '../../../src/tasks/tokenizer';
+
+const problems = makeProblemSet(additionTask, 4, 3, 'train', 3);
+
+function sample(group: number, kind: StepSample['kind'], answer: string | null, observed: number, truncated = false): StepSample {
+  const text = answer === null ? '1+2' : `>${answer}`;
+  return {
+    group, problem: problems[group], kind, hint: '', request: { context: encodePrompt(problems[group].prompt), prefix: [] },
+    out: { completion: [], logps: [], truncated }, text, verdict: additionTask.verify(problems[group], text), wrongTrace: null,
+    clean: observed, observed, flipped: false, advantage: 0, trained: true,
+  };
+}
+
+describe('LTE', () => {
+  it('hints only none-pass groups, with their distinct wrong answers and the concise hint when truncated', () => {
+    const samples = [
+      sample(0, 'normal', '11', 0), sample(0, 'normal', '12', 0), sample(0, 'normal', '11', 0), sample(0, 'normal', null, 0, true),
+      sample(1, 'normal', '11', 0), sample(1, 'normal', problems[1].answer, 1), sample(1, 'normal', '3', 0), sample(1, 'normal', '4', 0),
+      sample(2, 'normal', null, 0, true), sample(2, 'normal', null, 0, true), sample(2, 'normal', null, 0, true), sample(2, 'normal', null, 0, true),
+    ];
+    const hints = lteHints(additionTask, samples, 3);
+    expect([...hints.keys()].sort()).toEqual([0, 2]);
+    expect(hints.get(0)).toBe('$~11,12|');
+    expect(hints.get(2)).toBe('$|');
+    const { planned, hintTexts } = planHinted(problems, hints, 4);
+    expect(planned.length).toBe(8);
+    expect(planned[0].request.context).toEqual(encodePrompt('$~11,12|' + problems[0].prompt));
+    expect(hintTexts[0]).toBe('$~11,12|');
+  });
+
+  it('replaces failed originals by correct hinted samples at random, keeping the group at G', () => {
+    const originals = [0, 1, 2, 3].map(() => sample(0, 'normal', '11', 0));
+    const hinted = [sample(0, 'hinted', problems[0].answer, 1), sample(0, 'hinted', '5', 0), sample(0, 'hinted', problems[0].answer, 1), sample(0, 'hinted', '6', 0)];
+    const r = lteReplace(originals, hinted, new Rng(1));
+    expect(r).toEqual({ solvedGroups: 1, hintedGroups: 1 });
+    const trained = [...originals, ...hinted].filter((s) => s.trained);
+    expect(trained.length).toBe(4);
+    expect(trained.filter((s) => s.kind === 'hinted').length).toBe(2);
+    expect(trained.filter((s) => s.kind === 'hinted').every((s) => s.observed === 1)).toBe(true);
+    // which originals are dropped depends on the seed
+    const dropped = (seed: number) => {
+      const o = [0, 1, 2, 3].map(() => sample(0, 'normal', '11', 0));
+      const h = [sample(0, 'hinted', problems[0].answer, 1), sample(0, 'hinted', '5', 0)];
+      lteReplace(o, h, new Rng(seed));
+      return o.findIndex((s) => !s.trained);
+    };
+    expect(new Set([1, 2, 3, 4, 5, 6, 7, 8].map(dropped)).size).toBeGreaterThan(1);
+  });
+
+  it('trains hinted samples with the shaped, unclipped ratio and others on-policy or clipped', () => {
+    expect(tokenModeOf(sample(0, 'hinted', '1', 1), 1)).toBe(TokenMode.SHAPED);
+    expect(tokenModeOf(sample(0, 'normal', '1', 1), 1)).toBe(TokenMode.ON_POLICY);
+    expect(tokenModeOf(sample(0, 'normal', '1', 1), 2)).toBe(TokenMode.CLIPPED);
+  });
+});
