@@ -122,8 +122,9 @@ fn sample_next(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
     logps[at] = 0.0;
     return;
   }
+  // An EOS or PAD inside the prompt (the prompt's last token at pos) does not finish the row.
   let prev = tokens[b * P.Tseq + P.pos];
-  if (prev == EOS_ID || prev == PAD_ID) {
+  if (P.pos >= promptLen[b] && (prev == EOS_ID || prev == PAD_ID)) {
     tokens[at] = PAD_ID;
     logps[at] = 0.0;
     return;

@@ -1,5 +1,6 @@
 // Backends for Node entry points. The WebGPU one uses the npm `webgpu` package (Dawn); it needs a Vulkan
 // driver: on GPU-less machines export VK_ICD_FILENAMES to SwiftShader's ICD (see README).
+import { register } from 'node:module';
 import type { Backend } from '../backend/backend';
 import { CpuBackend } from '../backend/cpu';
 
@@ -12,6 +13,7 @@ export async function createNodeBackend(kind: string): Promise<Backend> {
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   dawn ??= create([]) as GPU;
+  register('./rawImportHooks.mjs', import.meta.url); // shaders are imported as `?raw` text, as in Vite
   const { createWebGpuBackend } = await import('../backend/webgpu');
   return createWebGpuBackend(dawn);
 }

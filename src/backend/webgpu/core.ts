@@ -33,6 +33,11 @@ export class WebGpuCore {
   private readonly errorListeners: ((message: string) => void)[] = [];
 
   constructor(
+    /**
+     * The injected GPU object, held for the backend's lifetime: Node's `webgpu` binding crashes the process
+     * if the object returned by create() is garbage-collected while its devices are in use.
+     */
+    readonly gpu: GPU,
     readonly device: GPUDevice,
     readonly adapter: AdapterReport,
     pipelines: ReadonlyMap<KernelName, GPUComputePipeline>,
@@ -216,5 +221,4 @@ export class WebGpuCore {
     });
     this.rec.dispatch(kernel, u32s, f32s, binds, grid1D(invocations), op);
   }
-
 }

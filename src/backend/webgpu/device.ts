@@ -35,6 +35,7 @@ export interface AdapterReport {
 }
 
 export interface AcquiredDevice {
+  gpu: GPU;
   adapter: GPUAdapter;
   device: GPUDevice;
   report: AdapterReport;
@@ -122,5 +123,5 @@ export async function acquireDevice(gpu: GPU | null | undefined, req: DeviceRequ
   for (const [name] of [...wanted, ...Object.entries(ALIGNMENT_LIMITS)] as [LimitName, number][]) {
     limits[name] = limitOf(device.limits, name);
   }
-  return { adapter, device, report: { ...base, limits } };
+  return { gpu, adapter, device, report: { ...base, limits } };
 }

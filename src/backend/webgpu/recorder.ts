@@ -3,7 +3,7 @@
 // ordered with recorded ops go through an upload arena, bind groups are cached per set of buffer ranges,
 // and readbacks use pooled MAP_READ buffers. Nothing here allocates GPU memory per op in steady state.
 import { KERNELS, type KernelName } from './kernels';
-import { MAP_MODE_READ, Usage } from './tensor';
+import { MAP_MODE_READ, Usage } from './flags';
 
 /** A range of a GPUBuffer, as ops bind it. `id` identifies the buffer for caching and overlap checks. */
 export interface Range {

@@ -7,7 +7,7 @@ import { WebGpuCore, type LaunchArg } from './core';
 import { acquireDevice, type DeviceRequirements } from './device';
 import { KERNELS, padToWorkgroup, type KernelName } from './kernels';
 import { SHADER_SOURCES, type ShaderFamily } from './shaders';
-import { SHADER_STAGE_COMPUTE } from './tensor';
+import { SHADER_STAGE_COMPUTE } from './flags';
 
 export type WebGpuBackendOptions = DeviceRequirements;
 
@@ -17,13 +17,13 @@ const CLIP_NORM_EPS = 1e-6;
 /** Most partial sums of globalNorm's first pass; fewer for small N so each chunk has >= 256 elements. */
 const NORM_PARTS = 1024;
 
-const blocks4 = (n: number): number => Math.ceil(n / 4);
+/** matmul.wgsl computes 8x8 output blocks per invocation. */
+const blocks8 = (n: number): number => Math.ceil(n / 8);
 
-type Arg = LaunchArg;
-const inF = (t: Tensor, name: string, n: number): Arg => [t, name, n, 'f32', false];
-const inU = (t: Tensor, name: string, n: number): Arg => [t, name, n, 'u32', false];
-const outF = (t: Tensor, name: string, n: number): Arg => [t, name, n, 'f32', true];
-const outU = (t: Tensor, name: string, n: number): Arg => [t, name, n, 'u32', true];
+const inF = (t: Tensor, name: string, n: number): LaunchArg => [t, name, n, 'f32', false];
+const inU = (t: Tensor, name: string, n: number): LaunchArg => [t, name, n, 'u32', false];
+const outF = (t: Tensor, name: string, n: number): LaunchArg => [t, name, n, 'f32', true];
+const outU = (t: Tensor, name: string, n: number): LaunchArg => [t, name, n, 'u32', true];
 
 function headSize(op: string, C: number, NH: number): number {
   const hs = C / NH;
@@ -36,7 +36,7 @@ function headSize(op: string, C: number, NH: number): number {
  * ready backend. `gpu` is navigator.gpu in a page or worker, or the Node `webgpu` package's create([]).
  */
 export async function createWebGpuBackend(gpu: GPU | null | undefined, opts: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  const { device, report } = await acquireDevice(gpu, opts);
+  const { device, report, gpu: held } = await acquireDevice(gpu, opts);
   const t0 = performance.now();
   const modules = new Map<ShaderFamily, GPUShaderModule>();
   for (const [family, code] of Object.entries(SHADER_SOURCES) as [ShaderFamily, string][]) {
@@ -77,9 +77,8 @@ export async function createWebGpuBackend(gpu: GPU | null | undefined, opts: Web
     throw new Error(`WebGpuBackend: pipeline compilation failed: ${why}${details.length > 0 ? `\n${details.join('\n')}` : ''}`);
   }
   const pipelines = new Map(names.map((n, i) => [n, compiled[i]] as const));
-  return new WebGpuBackend(device, report, pipelines, layouts, performance.now() - t0);
+  return new WebGpuBackend(held, device, report, pipelines, layouts, performance.now() - t0);
 }
-
 
 export class WebGpuBackend extends WebGpuCore implements Backend {
   encoderForward(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor, B: number, T: number, C: number): void {
@@ -130,7 +129,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.run('matmulForward', 'matmul_forward', [N, C, OC, bias === null ? 0 : 1, 0], [], [
       outF(out, 'out', N * OC), inF(inp, 'inp', N * C), inF(weight, 'weight', OC * C),
       bias === null ? inF(this.dummy, 'dummy', 0) : inF(bias, 'bias', OC),
-    ], blocks4(N) * blocks4(OC));
+    ], blocks8(N) * blocks8(OC));
   }
 
   matmulBackward(
@@ -140,12 +139,12 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.live();
     if (N * OC === 0) return;
     this.needC('matmulBackward', C);
-    const aPad = padToWorkgroup(blocks4(N) * blocks4(C));
+    const aPad = padToWorkgroup(blocks8(N) * blocks8(C));
     this.run('matmulBackward', 'matmul_backward', [N, C, OC, dbias === null ? 0 : 1, aPad], [], [
       outF(dinp, 'dinp', N * C), outF(dweight, 'dweight', OC * C),
       dbias === null ? outF(this.dummy, 'dummy', 0) : outF(dbias, 'dbias', OC),
       inF(dout, 'dout', N * OC), inF(inp, 'inp', N * C), inF(weight, 'weight', OC * C),
-    ], aPad + blocks4(OC) * blocks4(C));
+    ], aPad + blocks8(OC) * blocks8(C));
   }
 
   private needC(op: string, C: number): void {
@@ -167,7 +166,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (B * T === 0) return;
     // dpre: the softmax-backward rows, written by the query pass and read by the key/value pass.
     const dpre = { scratch: this.rec.scratchRange('attention.dpre', B * NH * T * T * 4), write: true };
-    const args: Arg[] = [
+    const args: LaunchArg[] = [
       outF(dqkv, 'dqkv', B * T * 3 * C), inF(dout, 'dout', B * T * C), inF(qkv, 'qkv', B * T * 3 * C),
       inF(att, 'att', B * NH * T * T), dpre,
     ];
@@ -193,7 +192,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.elementwise('accumulate', 'accumulate', N, [outF(dst, 'dst', N), inF(src, 'src', N)]);
   }
 
-  private elementwise(op: string, kernel: KernelName, N: number, args: Arg[]): void {
+  private elementwise(op: string, kernel: KernelName, N: number, args: LaunchArg[]): void {
     this.live();
     if (N > 0) this.run(op, kernel, [N], [], args, N);
   }

@@ -1,0 +1,97 @@
+// npm run experiment -- --suite grpo|noisy|srt|lte|denoise|all|smoke [--workers N] [--runs DIR] [--out DIR] [--report-only]
+// Runs a suite's jobs (variants x seeds) on worker threads, skipping the ones that already finished (so a
+// re-run resumes), then writes the report: docs/results.md with charts and raw metrics in docs/results/.
+// The smoke suite (CI) reports to <runs>/smoke-results.md instead, so it never touches docs/.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { suiteJobs, type Job } from '../run/experiments/jobs';
+import { logInvocation } from '../run/experiments/load';
+import { writeReport } from '../run/experiments/report';
+import { runJobs, type RunSummary } from '../run/experiments/runner';
+import type { SuiteSpec } from '../run/experiments/spec';
+import { PAPER_SUITES, SUITES, getSuite } from '../run/experiments/suites';
+import { intFlag, parseArgs, stringFlag } from './args';
+
+const HELP = `Usage: npm run experiment -- --suite <name> [--workers N] [--runs DIR] [--out DIR] [--report-only]
+
+Suites:
+${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.title} (${s.variants.length} variants x ${s.seeds.length} seeds, ${s.base.steps} steps)`).join('\n')}
+  all      the five paper suites (grpo, noisy, srt, lte, denoise): about an hour on 2 cores
+
+  --workers N     worker threads (default 2: one per core of the reference machine; 0 = in this thread)
+  --runs DIR      where runs are written and resumed from (default runs/experiments)
+  --out DIR       where the report goes (default docs for paper suites, the runs dir for smoke)
+  --report-only   only regenerate the report from finished runs`;
+
+/** The short commit of the working tree, for the report; 'unknown' outside a git checkout. */
+export function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface ExperimentOptions {
+  suites: SuiteSpec[];
+  runsDir: string;
+  outDir: string;
+  reportName: string;
+  workers: number;
+  command: string;
+  reportOnly?: boolean;
+  quiet?: boolean;
+  checkpointDir?: string;
+}
+
+export interface ExperimentResult {
+  summary: RunSummary | null;
+  report: string;
+}
+
+export async function runExperiment(o: ExperimentOptions): Promise<ExperimentResult> {
+  const commit = gitCommit();
+  let summary: RunSummary | null = null;
+  if (!o.reportOnly) {
+    const jobs: Job[] = o.suites.flatMap((s) => suiteJobs(s, o.runsDir, o.checkpointDir)).map((j) => ({ ...j, commit }));
+    summary = await runJobs(jobs, { workers: o.workers, quiet: o.quiet });
+    logInvocation(o.runsDir, {
+      suites: o.suites.map((s) => s.name), command: o.command, workers: o.workers, wallSeconds: summary.wallSeconds,
+      ran: summary.ran.length, skipped: summary.skipped.length, failed: summary.failed.length, commit, finishedAt: new Date().toISOString(),
+    });
+  }
+  // a paper suite's report always holds all five suites, so running them one at a time builds one document
+  const paper = o.suites.every((s) => PAPER_SUITES.includes(s));
+  const report = writeReport({
+    runsDir: o.runsDir, outDir: o.outDir, name: o.reportName, suites: paper ? PAPER_SUITES : o.suites, commit, workers: Math.max(1, o.workers),
+    title: paper ? "Results: the papers' central findings at toy scale" : `Experiment suite: ${o.suites.map((s) => s.name).join(', ')}`,
+  });
+  return { summary, report };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.flags.has('help') || !args.flags.has('suite')) { console.log(HELP); return args.flags.has('help') ? 0 : 1; }
+  const name = stringFlag(args, 'suite')!;
+  const suites = name === 'all' ? PAPER_SUITES : [getSuite(name)];
+  const smoke = suites.every((s) => !PAPER_SUITES.includes(s));
+  const runsDir = stringFlag(args, 'runs', join('runs', 'experiments'))!;
+  const { summary, report } = await runExperiment({
+    suites, runsDir, outDir: stringFlag(args, 'out', smoke ? runsDir : 'docs')!, reportName: smoke ? `${name}-results` : 'results',
+    workers: intFlag(args, 'workers', 2)!, command: `npm run experiment -- ${argv.join(' ')}`, reportOnly: args.flags.has('report-only'),
+  });
+  if (summary) {
+    console.log(`${summary.ran.length} runs done, ${summary.skipped.length} already finished (skipped), ${summary.failed.length} failed, in ${(summary.wallSeconds / 60).toFixed(1)} min`);
+    for (const f of summary.failed) console.error(`failed: ${f.id}: ${f.message.split('\n')[0]}`);
+  }
+  console.log(`report: ${report}`);
+  return summary && summary.failed.length > 0 ? 1 : 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
+    console.error(`experiment failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}
