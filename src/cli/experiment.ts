@@ -54,7 +54,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const commit = gitCommit();
   let summary: RunSummary | null = null;
   if (!o.reportOnly) {
-    const jobs: Job[] = o.suites.flatMap((s) => suiteJobs(s, o.runsDir, o.checkpointDir)).map((j) => ({ ...j, commit }));
+    // a run shared by two suites (Variant.sameAs) is one job
+    const byId = new Map<string, Job>();
+    for (const j of o.suites.flatMap((s) => suiteJobs(s, o.runsDir, o.checkpointDir))) if (!byId.has(j.id)) byId.set(j.id, { ...j, commit });
+    const jobs = [...byId.values()];
     summary = await runJobs(jobs, { workers: o.workers, quiet: o.quiet });
     logInvocation(o.runsDir, {
       suites: o.suites.map((s) => s.name), command: o.command, workers: o.workers, wallSeconds: summary.wallSeconds,

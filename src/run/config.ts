@@ -27,6 +27,7 @@ export const RunConfigSchema = z
     reward: z.enum(REWARDS).default('verifiable'),
 
     // GRPO (methods.md section 0)
+    trainProblems: int(1, 100000).default(512), // the fixed training set prompts are drawn from
     promptsPerStep: int(1, 1024).default(16),
     groupSize: int(2, 64).default(8), // G
     temperature: num(0.05, 4).default(1),
@@ -64,7 +65,7 @@ export const RunConfigSchema = z
     denoiseRhoSampler: z.enum(['fixed', 'normal', 'uniform']).default('fixed'),
     denoiseCurriculum: z.boolean().default(false),
     denoisePoolSamples: int(1, 64).default(8), // M samples per training problem when building the pool
-    denoisePoolProblems: int(1, 100000).default(256),
+    denoisePoolProblems: int(1, 100000).default(512), // the first this many training problems get wrong traces
     // opt-in extras from the seed summary, not in the published code
     denoiseEfficiencyBonus: num(0, 1).default(0),
     denoiseDiversityBonus: num(0, 1).default(0),

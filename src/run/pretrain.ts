@@ -20,7 +20,7 @@ export interface PretrainOptions {
   maxSteps: number;
   batchSize: number;
   lr: number;
-  trainDifficulties: number[]; // problems are drawn uniformly from these
+  trainDifficulties?: number[]; // problems are drawn uniformly from these (default: the task's levels up to evalDifficulty + 1)
   evalDifficulty: number; // the RL difficulty the weak window is measured on
   evalEvery: number;
   stopAtPassAt1: number; // stop at the first check whose sampled Pass@1 reaches this
@@ -30,7 +30,7 @@ export interface PretrainOptions {
 }
 
 export const PRETRAIN_DEFAULTS: Omit<PretrainOptions, 'task'> = {
-  seed: 1, model: 'tiny', maxSteps: 3000, batchSize: 64, lr: 2e-3, trainDifficulties: [1, 2, 3, 4],
+  seed: 1, model: 'tiny', maxSteps: 3000, batchSize: 64, lr: 2e-3,
   evalDifficulty: 3, evalEvery: 50, stopAtPassAt1: 0.3, finalEvalProblems: 128, finalEvalSamples: 8,
 };
 
@@ -50,12 +50,13 @@ type GPTConfigLike = (typeof MODEL_PRESETS)[ModelPresetName];
 
 export async function pretrain(backend: Backend, opts: PretrainOptions): Promise<{ model: GPT; manifest: Omit<WeakManifest, 'file'> }> {
   const task = getTask(opts.task);
+  const trainDifficulties = opts.trainDifficulties ?? task.difficulties.filter((d) => d <= opts.evalDifficulty + 1);
   const cfg = MODEL_PRESETS[opts.model];
   const model = new GPT(backend, cfg);
   model.initParams(opts.seed);
   const updater = new PolicyUpdater(model);
   const decoder = new Decoder(model, 128);
-  const maxLen = task.maxGoldLength(Math.max(...opts.trainDifficulties, opts.evalDifficulty)) + 1;
+  const maxLen = task.maxGoldLength(Math.max(...trainDifficulties, opts.evalDifficulty)) + 1;
   const checkProblems = makeProblemSet(task, opts.seed + 1, opts.evalDifficulty, 'eval', 32);
   const evalOpts = { maxCompletionLength: maxLen, temperature: 1, topK: 0, seed: opts.seed };
   let step = 0;
@@ -63,7 +64,7 @@ export async function pretrain(backend: Backend, opts: PretrainOptions): Promise
     const rng = new Rng(opts.seed, 0x9e7 + step);
     const seqs: TrainSequence[] = [];
     for (let i = 0; i < opts.batchSize; i++) {
-      const p = task.generate(rng, rng.pick(opts.trainDifficulties), 'train');
+      const p = task.generate(rng, rng.pick(trainDifficulties), 'train');
       const completion = [...encode(p.gold), EOS_ID];
       seqs.push({ context: encodePrompt(p.prompt), prefix: [], completion, logps: completion.map(() => 0), advantage: 1, mode: TokenMode.ON_POLICY, part: 0 });
     }
@@ -92,7 +93,7 @@ export async function pretrain(backend: Backend, opts: PretrainOptions): Promise
     model,
     manifest: {
       format: 'misstep-weak-checkpoint', task: opts.task, model: opts.model, config: cfg, tokenizer: { vocab: VOCAB },
-      seed: opts.seed, steps: step, options,
+      seed: opts.seed, steps: step, options: { ...options, trainDifficulties },
       eval: {
         difficulty: opts.evalDifficulty, problems: finalProblems.length, samples: opts.finalEvalSamples,
         'pass@1': round4(final.passAtK[1]), 'pass@8': round4(final.passAtK[opts.finalEvalSamples] ?? NaN),

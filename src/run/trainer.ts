@@ -42,9 +42,6 @@ export interface StepOutput {
   traces: TraceRow[];
 }
 
-/** Size of the fixed training set the prompts are drawn from (solved_frac is measured against it). */
-export const TRAIN_PROBLEMS = 512;
-
 export class Trainer {
   step = 0;
   private rho: number;
@@ -65,7 +62,7 @@ export class Trainer {
     const c = config;
     this.task = getTask(c.task);
     this.rho = c.denoiseRho;
-    this.trainSet = makeProblemSet(this.task, c.seed, c.difficulty, 'train', TRAIN_PROBLEMS);
+    this.trainSet = makeProblemSet(this.task, c.seed, c.difficulty, 'train', c.trainProblems);
     this.evalSet = makeProblemSet(this.task, 0xe7a1, c.difficulty, 'eval', c.evalProblems); // fixed across seeds
     const injRng = new Rng(0xe7a2, 1);
     this.evalPrefixes = this.evalSet.slice(0, c.evalPrefixProblems).map((problem) => {

@@ -1,6 +1,6 @@
 // The same training step on the WebGPU backend: one whole GRPO update against the CPU backend, a trainer
 // step with its GPU counters, and recovery from a lost device by resuming from the last saved state.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TokenMode } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu';
 import { nodeWeights } from '../../src/cli/nodeWeights';
@@ -11,9 +11,8 @@ import { PolicyUpdater } from '../../src/rl/update';
 import { parseRunConfig } from '../../src/run/config';
 import { Trainer } from '../../src/run/trainer';
 import { Rng } from '../../src/backend/rng';
-import { gpu, newGpuBackend } from '../backend/webgpu/helpers';
+import { newGpuBackend } from '../backend/webgpu/helpers';
 
-afterAll(() => gpu?.destroy?.());
 
 function randomBatch(seed: number) {
   const rng = new Rng(seed);

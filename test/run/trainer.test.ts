@@ -10,7 +10,7 @@ import { decodeRunState, encodeRunState } from '../../src/run/runState';
 import { Trainer } from '../../src/run/trainer';
 
 const small: RunConfigInput = {
-  promptsPerStep: 3, groupSize: 4, denoiseK: 2, denoisePoolProblems: 6, denoisePoolSamples: 2,
+  trainProblems: 6, promptsPerStep: 3, groupSize: 4, denoiseK: 2, denoisePoolProblems: 6, denoisePoolSamples: 2,
   evalProblems: 4, evalSamples: 2, evalPrefixProblems: 2, tracesPerStep: 8, lr: 1e-4,
 };
 
