@@ -1,0 +1,80 @@
+// Checkpoints: safetensors round trip, and clear refusals of broken or mismatched files.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../../src/backend/cpu';
+import { CHECKPOINT_DIR } from '../../src/cli/nodeWeights';
+import { loadCheckpoint, saveCheckpoint } from '../../src/model/checkpoint';
+import { MODEL_PRESETS } from '../../src/model/config';
+import { GPT } from '../../src/model/gpt';
+import { paramLayout } from '../../src/model/layout';
+import { PRETRAIN_DEFAULTS, pretrain } from '../../src/run/pretrain';
+import { TASKS } from '../../src/tasks';
+
+async function microCheckpoint() {
+  const k = new CpuBackend();
+  const model = new GPT(k, MODEL_PRESETS.micro);
+  model.initParams(9);
+  const params = (await k.read(model.params)) as Float32Array;
+  return { config: MODEL_PRESETS.micro, params, metadata: { task: 'addition', seed: '9' } };
+}
+
+describe('checkpoints', () => {
+  it('round-trip parameters, config and metadata exactly', async () => {
+    const ck = await microCheckpoint();
+    const back = loadCheckpoint(saveCheckpoint(ck));
+    expect(back.config).toEqual(ck.config);
+    expect(back.metadata).toEqual(ck.metadata);
+    expect(Array.from(back.params)).toEqual(Array.from(ck.params));
+  });
+
+  it('is a valid safetensors file: header length, JSON header, 8-byte aligned data of the right size', async () => {
+    const bytes = saveCheckpoint(await microCheckpoint());
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    expect((8 + n) % 8).toBe(0);
+    expect(header.wte).toEqual({ dtype: 'F32', shape: [24, 32], data_offsets: [0, 24 * 32 * 4] });
+    expect(bytes.length - 8 - n).toBe(paramLayout(MODEL_PRESETS.micro).count * 4);
+  });
+
+  it('refuses truncated, foreign, mislabeled and mismatched files with a clear message', async () => {
+    const bytes = saveCheckpoint(await microCheckpoint());
+    expect(() => loadCheckpoint(bytes.subarray(0, bytes.length - 10))).toThrow(/checkpoint: .*outside the .*data \(truncated\?\)/);
+    expect(() => loadCheckpoint(bytes.subarray(0, 5))).toThrow(/too short/);
+    expect(() => loadCheckpoint(new TextEncoder().encode('{"not": "safetensors"} padding padding'))).toThrow(/checkpoint:/);
+    // rewrite the JSON header in place (same length), leaving the binary data untouched
+    const headerLen = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = new TextDecoder().decode(bytes.subarray(8, 8 + headerLen));
+    const relabel = (from: string, to: string) => {
+      const out = bytes.slice();
+      out.set(new TextEncoder().encode(header.replace(from, to)), 8);
+      return out;
+    };
+    expect(() => loadCheckpoint(relabel('"dtype":"F32"', '"dtype":"F16"'))).toThrow(/dtype F16, expected F32/);
+    expect(() => loadCheckpoint(relabel('"shape":[24,32]', '"shape":[32,24]'))).toThrow(/shape \[32,24\], expected \[24,32\]/);
+    expect(() => loadCheckpoint(bytes, { nEmbd: 64 })).toThrow(/config.nEmbd is 32, expected 64/);
+    const nan = bytes.slice();
+    new DataView(nan.buffer).setFloat32(nan.length - 4, NaN, true);
+    expect(() => loadCheckpoint(nan)).toThrow(/non-finite/);
+  });
+
+  it('the shipped weak checkpoints load, and their manifests match them', () => {
+    const names = Object.keys(TASKS).flatMap((task) => [`${task}-weak`, `${task}-weaker`]);
+    for (const name of names) {
+      const ck = loadCheckpoint(new Uint8Array(readFileSync(`${CHECKPOINT_DIR}${name}.safetensors`)));
+      const manifest = JSON.parse(readFileSync(`${CHECKPOINT_DIR}${name}.json`, 'utf8'));
+      expect(ck.config).toEqual(manifest.config);
+      expect(ck.metadata.steps).toBe(String(manifest.steps));
+      expect(manifest.eval['pass@1']).toBeGreaterThan(0.1); // weak, but not useless ...
+      expect(manifest.eval['pass@1']).toBeLessThan(0.5); // ... and making real mistakes
+      expect(readFileSync(`${CHECKPOINT_DIR}${name}.safetensors`).length).toBeLessThan(2 * 1024 * 1024);
+    }
+  });
+
+  it('pretraining is deterministic in its seed (the shipped manifests are reproducible)', async () => {
+    const run = async () => {
+      const { model } = await pretrain(new CpuBackend(), { ...PRETRAIN_DEFAULTS, task: 'addition', model: 'micro', maxSteps: 3, batchSize: 8, finalEvalProblems: 4, finalEvalSamples: 2 });
+      return Array.from((await model.backend.read(model.params)) as Float32Array);
+    };
+    expect(await run()).toEqual(await run());
+  });
+});
