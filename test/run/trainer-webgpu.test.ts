@@ -9,6 +9,7 @@ import { GPT } from '../../src/model/gpt';
 import { buildTrainBatch, type TrainSequence } from '../../src/rl/sequences';
 import { PolicyUpdater } from '../../src/rl/update';
 import { parseRunConfig } from '../../src/run/config';
+import { PRESETS } from '../../src/run/presets';
 import { Trainer } from '../../src/run/trainer';
 import { Rng } from '../../src/backend/rng';
 import { newGpuBackend } from '../backend/webgpu/helpers';
@@ -68,6 +69,22 @@ describe('training on WebGPU', () => {
     expect(metrics['gpu/submits']).toBeGreaterThan(0);
     for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number') expect(Number.isFinite(v), k).toBe(true);
     t.destroy();
+    g.destroy();
+  });
+
+  it('runs one step of every preset on the WebGPU backend', async () => {
+    const g = await newGpuBackend();
+    for (const preset of PRESETS) {
+      const config = parseRunConfig({
+        ...preset.config, model: 'weaker', difficulty: 3, maxCompletionLength: 36, trainProblems: 4, promptsPerStep: 2, groupSize: 4, denoiseK: 2,
+        denoisePoolProblems: 4, denoisePoolSamples: 2, evalProblems: 2, evalSamples: 2, evalPrefixProblems: 1,
+      });
+      const t = await Trainer.create(g, config, nodeWeights(config.task));
+      const { metrics, traces } = await t.trainStep();
+      expect(traces.length, preset.name).toBeGreaterThan(0);
+      for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number') expect(Number.isFinite(v), `${preset.name} ${k}`).toBe(true);
+      t.destroy();
+    }
     g.destroy();
   });
 
