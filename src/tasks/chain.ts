@@ -1,7 +1,7 @@
 // A chain of single-digit operations evaluated strictly left to right (no precedence), one step per operation:
 //   7*3-5+9=  ->  7*3=21;21-5=16;16+9=25;>25
-// Every intermediate result stays in 0..999: '-' is only an operator, so a negative could not be written,
-// and three digits keep the traces short.
+// Every intermediate result stays in 0..99: '-' is only an operator, so a negative could not be written,
+// and two digits keep each step within what a ~100K-parameter model can learn to compute in one go.
 import type { Rng } from '../backend/rng';
 import { makeHint, parseHint } from './hint';
 import { injectVerified } from './inject';
@@ -13,7 +13,7 @@ const NAME = 'chain';
 const DIFFICULTIES = [2, 3, 4, 5] as const;
 const OPERATORS = ['+', '-', '*'] as const;
 type Operator = (typeof OPERATORS)[number];
-const MAX_RESULT = 999;
+const MAX_RESULT = 99;
 
 const CHAIN_PROMPT = /^([0-9])((?:[-+*][0-9])+)=$/;
 const CHAIN_STEP = /^(0|[1-9][0-9]*)([-+*])([0-9])=(0|[1-9][0-9]*)$/;
@@ -88,7 +88,7 @@ function promptOf(chain: Chain): string {
   return `${chain.first}${chain.operators.map((op, k) => `${op}${chain.operands[k]}`).join('')}=`;
 }
 
-/** A problem from a chain; throws if an intermediate result leaves 0..999. */
+/** A problem from a chain; throws if an intermediate result leaves 0..MAX_RESULT. */
 export function makeChainProblem(chain: Chain): Problem {
   const results = resultsOf(chain);
   const gold = writeTrace(chain);
@@ -187,10 +187,10 @@ export const chainTask: Task = {
 
   hint: makeHint,
 
-  // Step 1 'a*b=rr;' has at most 7 characters (results <= 81), step 2 at most 9 ('rr*b=rrr;'), later steps 10
-  // ('rrr+b=rrr;'), then '>' and at most 3 digits. All bounds are reached, e.g. 9*9*9+9: 7+9+10+4 = 30.
+  // Step 1 'a*b=rr;' has at most 7 characters, every later step at most 8 ('rr+b=rr;'), then '>' and at
+  // most 2 digits. All bounds are reached, e.g. 9*9+9+9: 7+8+8+3 = 26.
   maxGoldLength(difficulty: number): number {
     assertDifficulty(NAME, DIFFICULTIES, difficulty);
-    return 7 + 9 + 10 * (difficulty - 2) + 4;
+    return 7 + 8 * (difficulty - 1) + 3;
   },
 };

@@ -34,21 +34,22 @@ describe('chain: gold traces', () => {
       expect(decode(encode(problem.prompt))).toBe(problem.prompt);
     }
   });
-  it('refuses to build a chain that leaves 0..999', () => {
+  it('refuses to build a chain that leaves 0..99', () => {
     expect(() => makeChainProblem(parseChainPrompt('3-7+9=')!)).toThrow(/leaves/);
     expect(() => makeChainProblem(parseChainPrompt('9*9*9*9=')!)).toThrow(/leaves/);
+    expect(() => makeChainProblem(parseChainPrompt('9*9+9+9+9=')!)).toThrow(/leaves/);
   });
 });
 
 describe('chain: generation', () => {
-  it('uses `difficulty` operations on one-digit operands 1..9, intermediates in 0..999', () => {
+  it('uses `difficulty` operations on one-digit operands 1..9, intermediates in 0..99', () => {
     const rng = new Rng(8);
     const operatorsSeen = new Set<string>();
     for (const d of task.difficulties) {
       for (let i = 0; i < 300; i++) {
         const problem = task.generate(rng, d, 'train');
         expect(problem.prompt).toMatch(new RegExp(`^[1-9]([-+*][1-9]){${d}}=$`));
-        for (const r of resultsOf(problem.gold)) expect(r >= 0 && r <= 999).toBe(true);
+        for (const r of resultsOf(problem.gold)) expect(r >= 0 && r <= 99).toBe(true);
         for (const ch of problem.prompt) if ('+-*'.includes(ch)) operatorsSeen.add(ch);
       }
     }
@@ -104,7 +105,7 @@ describe('chain: injected errors', () => {
         expect(v.firstWrongStep).toBe(injection.corruptedSteps[0]);
         expect(injection.corruptedSteps.length).toBe(count);
         v.steps.forEach((s, i) => expect(s.ok).toBe(!injection.corruptedSteps.includes(i)));
-        for (const r of resultsOf(injection.text)) expect(r >= 0 && r <= 999).toBe(true);
+        for (const r of resultsOf(injection.text)) expect(r >= 0 && r <= 99).toBe(true);
         expect(injection.text.slice(0, injection.firstCorruptChar)).toBe(problem.gold.slice(0, injection.firstCorruptChar));
         const first = v.steps[injection.corruptedSteps[0]];
         expect(injection.firstCorruptChar).toBeGreaterThan(first.text.indexOf('=') + first.start); // in the result
