@@ -1,0 +1,64 @@
+// The lab's charts: what each one draws and a one-line reading guide (the Learn page says more).
+import type { LineSpec } from './data';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  help: string;
+  kind: 'series' | 'passAtK';
+  lines: LineSpec[];
+  /** Y axis from 0 to at least 1 (rates and accuracies). */
+  unit?: boolean;
+}
+
+const train = (metric: string, label: string): LineSpec => ({ metric, label, source: 'train' });
+const evalLine = (metric: string, label: string): LineSpec => ({ metric, label, source: 'eval' });
+
+export const CHARTS: ChartSpec[] = [
+  {
+    id: 'recovery', title: 'Recovery rate', kind: 'series', unit: true,
+    help: 'Accuracy when the model must continue from a wrong prefix: on training steps (DenoiseRL) and held out, with the gap to unprefixed accuracy.',
+    lines: [train('recovery/rate', 'train'), evalLine('eval/recovery/acc_noise', 'eval'), evalLine('eval/recovery/acc_base', 'eval, no prefix'), evalLine('eval/recovery/gap', 'eval gap')],
+  },
+  {
+    id: 'reward', title: 'Observed vs clean reward', kind: 'series', unit: true,
+    help: 'What the trainer was told (observed, maybe noisy) against what was true (clean correctness).',
+    lines: [train('reward/observed', 'observed'), { ...train('reward/clean', 'clean'), dashed: true }],
+  },
+  {
+    id: 'passk', title: 'Pass@k', kind: 'passAtK', unit: true,
+    help: 'Chance that at least one of k samples is right, at the first and the latest evaluation (k on a log2 axis).',
+    lines: [],
+  },
+  {
+    id: 'pass-steps', title: 'Pass@1 and Pass@n over steps', kind: 'series', unit: true,
+    help: 'Held-out Pass@1 (one sample), Pass@n (any of n) and greedy accuracy at each evaluation.',
+    lines: [evalLine('eval/pass@1', 'Pass@1'), evalLine('eval/pass@n', 'Pass@n'), evalLine('eval/greedy_acc', 'greedy')],
+  },
+  {
+    id: 'stagnation', title: 'Stagnation', kind: 'series', unit: true,
+    help: 'Share of prompt groups where no sample was right (no learning signal), and share of training problems ever solved.',
+    lines: [train('stagnation/none_pass_frac', 'none-pass groups'), train('stagnation/solved_frac', 'problems solved')],
+  },
+  {
+    id: 'srt', title: 'SRT pseudo-label accuracy', kind: 'series', unit: true,
+    help: 'Self-consistency rewards: how often the majority answer is right, against the clean accuracy of the samples.',
+    lines: [train('srt/pseudo_label_acc', 'pseudo-label accuracy'), train('reward/clean', 'clean accuracy'), train('srt/majority_share', 'majority share')],
+  },
+  {
+    id: 'kl', title: 'KL', kind: 'series', help: 'k3 estimate of the KL to the frozen initial policy (only when the KL weight beta > 0).',
+    lines: [train('kl', 'KL')],
+  },
+  {
+    id: 'entropy', title: 'Entropy', kind: 'series', help: 'Mean per-token entropy of the policy on the trained tokens: falling entropy means sharper, less exploratory sampling.',
+    lines: [train('entropy', 'entropy')],
+  },
+  {
+    id: 'length', title: 'Completion length', kind: 'series', help: 'Mean and longest completion, in characters (prefix included).',
+    lines: [train('completions/mean_length', 'mean'), train('completions/max_length', 'max')],
+  },
+  {
+    id: 'clip', title: 'Clip ratio', kind: 'series', unit: true, help: 'Share of tokens whose probability ratio hit the PPO clip (zero with one update per batch).',
+    lines: [train('clip_ratio/region_mean', 'clipped'), train('clip_ratio/low_mean', 'low'), train('clip_ratio/high_mean', 'high')],
+  },
+];

@@ -1,0 +1,82 @@
+// The lab's page: header, banners, the experiment on the left, charts / inspector / runs / learn on the right.
+import { useEffect } from 'react';
+import type { Lab } from '../lab';
+import { labStore, setPrefs, useLab, type Tab } from '../store/labStore';
+import { Banners, DeviceBadge } from './Banner';
+import { Charts } from './Charts';
+import { Controls } from './Controls';
+import { ExperimentPanel } from './ExperimentPanel';
+import { useLabController } from './LabContext';
+import { LearnPage } from './LearnPage';
+import { RunsPanel } from './RunsPanel';
+import { TraceInspector } from './TraceInspector';
+
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'charts', label: 'Charts' },
+  { id: 'inspector', label: 'Inspector' },
+  { id: 'runs', label: 'Runs' },
+  { id: 'learn', label: 'Learn' },
+];
+
+/** Space toggles Start / Pause, unless focus is somewhere that uses the key itself. */
+function useSpaceToggle(lab: Lab) {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== ' ' || e.repeat || e.ctrlKey || e.metaKey || e.altKey) return;
+      const el = e.target as HTMLElement | null;
+      if (el?.closest('input, select, textarea, button, summary, a, [contenteditable=""], [contenteditable="true"], [role="tab"]')) return;
+      e.preventDefault();
+      void lab.toggle();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [lab]);
+}
+
+export function App() {
+  const lab = useLabController();
+  const tab = useLab((s) => s.prefs.tab);
+  useSpaceToggle(lab);
+  const select = (t: Tab) => setPrefs(labStore, { tab: t });
+  const onTabKey = (e: React.KeyboardEvent) => {
+    const i = TABS.findIndex((t) => t.id === tab);
+    const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    select(TABS[next].id);
+    document.getElementById(`tab-${TABS[next].id}`)?.focus();
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1>Misstep</h1>
+        <span className="tagline">a small transformer learns to reason from its own mistakes</span>
+        <DeviceBadge />
+      </header>
+      <Banners />
+      <div className="layout">
+        <aside className="side">
+          <Controls />
+          <ExperimentPanel />
+        </aside>
+        <main className="main">
+          <div className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
+            {TABS.map((t) => (
+              <button key={t.id} id={`tab-${t.id}`} type="button" role="tab" aria-selected={tab === t.id} aria-controls={`panel-${t.id}`}
+                tabIndex={tab === t.id ? 0 : -1} onClick={() => select(t.id)}>
+                {t.label}
+              </button>
+            ))}
+          </div>
+          <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            {tab === 'charts' && <Charts />}
+            {tab === 'inspector' && <TraceInspector />}
+            {tab === 'runs' && <RunsPanel />}
+            {tab === 'learn' && <LearnPage />}
+          </div>
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+// Start / Pause / Step / Reset, Export / Import, and the live step count, speed and ETA.
+import { useRef } from 'react';
+import { exportRun, importRun } from '../runs/actions';
+import { useLab } from '../store/labStore';
+import { useLabController } from './LabContext';
+
+export function formatDuration(sec: number): string {
+  if (!Number.isFinite(sec) || sec < 0) return '–';
+  const s = Math.round(sec);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const r = s % 60;
+  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m` : `${m}:${String(r).padStart(2, '0')}`;
+}
+
+const STATUS_TEXT = { idle: 'Ready', loading: 'Loading', running: 'Training', paused: 'Paused', done: 'Finished', error: 'Stopped by an error' } as const;
+
+export function Controls() {
+  const lab = useLabController();
+  const status = useLab((s) => s.status);
+  const message = useLab((s) => s.statusMessage);
+  const step = useLab((s) => s.step);
+  const steps = useLab((s) => s.config.steps);
+  const secPerStep = useLab((s) => s.secPerStep);
+  const ready = useLab((s) => s.backend !== null);
+  const runId = useLab((s) => s.runId);
+  const runName = useLab((s) => s.runName);
+  const tokensPerSec = useLab((s) => {
+    const last = s.series.train[s.series.train.length - 1];
+    return typeof last?.tokens_per_s === 'number' ? last.tokens_per_s : null;
+  });
+  const file = useRef<HTMLInputElement>(null);
+  const running = status === 'running';
+  const busy = running || status === 'loading';
+  const finished = step >= steps;
+  const eta = secPerStep !== null && running ? formatDuration((steps - step) * secPerStep) : '–';
+
+  return (
+    <section className="panel controls" aria-label="Run controls">
+      <div className="buttons">
+        <button type="button" className="primary" onClick={() => void lab.start()} disabled={!ready || busy || finished}>Start</button>
+        <button type="button" onClick={() => void lab.pause()} disabled={!running}>Pause</button>
+        <button type="button" onClick={() => void lab.step()} disabled={!ready || busy || finished}>Step</button>
+        <button type="button" onClick={() => void lab.reset()} disabled={!ready || status === 'loading' || (!runId && step === 0)}>Reset</button>
+      </div>
+      <dl className="stats" aria-live="off">
+        <div><dt>Step</dt><dd><span data-testid="step-count">{step}</span> / {steps}</dd></div>
+        <div><dt>Tokens/s</dt><dd data-testid="tokens-per-sec">{tokensPerSec === null ? '–' : Math.round(tokensPerSec).toLocaleString('en')}</dd></div>
+        <div><dt>ETA</dt><dd>{eta}</dd></div>
+      </dl>
+      <p className={`status status-${status}`} role="status" data-testid="status">
+        <strong>{STATUS_TEXT[status]}</strong>{message ? ` · ${message}` : ''}
+      </p>
+      {runId && <p className="run-name" title="The current run (saved in this browser)">{runName}</p>}
+      <div className="buttons secondary">
+        <button type="button" onClick={() => void exportRun(lab)} disabled={!runId}>Export</button>
+        <button type="button" onClick={() => file.current?.click()}>Import</button>
+        <input ref={file} type="file" accept=".json,application/json" hidden data-testid="import-file"
+          onChange={async (e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) await importRun(lab, f);
+          }} />
+      </div>
+    </section>
+  );
+}

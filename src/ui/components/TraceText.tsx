@@ -1,0 +1,50 @@
+// One completion drawn character by character: hint and noisy prefix marked, each step framed by the
+// verifier's verdict (first wrong step, retractions, the recovery point), tokens coloured by log-prob or
+// by advantage.
+import { memo } from 'react';
+import type { TraceRow } from '../../run/records';
+import { segments, tokenColor, type StepRole } from '../traces';
+
+const ROLE_TEXT: Record<StepRole, string> = {
+  ok: 'correct step', wrong: 'wrong step', 'first-wrong': 'first wrong step', retracted: 'retracted later',
+  retraction: 'a retraction (!)', recovery: 'recovery point: a retraction that fixed the error',
+};
+
+function TraceTextImpl({ trace, colorBy }: { trace: TraceRow; colorBy: 'logprob' | 'advantage' }) {
+  return (
+    <div className="trace-text mono">
+      {trace.hint && <span className="hint" title="LTE hint placed before the prompt">{trace.hint}</span>}
+      <span className="prompt-echo" title="the prompt">{trace.prompt}</span>
+      {segments(trace).map((seg, i) => (
+        <span key={i} className={`seg seg-${seg.kind} ${seg.roles.map((r) => `role-${r}`).join(' ')}`}
+          title={seg.step !== null ? `step ${seg.step + 1}: ${seg.roles.map((r) => ROLE_TEXT[r]).join(', ')}` : seg.kind === 'answer' ? (trace.correct ? 'right answer' : 'wrong answer') : undefined}>
+          {seg.tokens.map((tok, j) => (
+            <span key={j} className={tok.prefix ? 'tok prefix' : 'tok'} style={{ background: tokenColor(tok, trace, colorBy) }}
+              title={tok.prefix ? 'noisy prefix (forced, not trained)' : tok.logprob !== null ? `p = ${Math.exp(tok.logprob).toFixed(3)}` : undefined}>
+              {tok.ch}
+            </span>
+          ))}
+        </span>
+      ))}
+      {!trace.finished && <span className="cut" title="no end token within the length budget">…</span>}
+    </div>
+  );
+}
+
+export const TraceText = memo(TraceTextImpl);
+
+export function TraceMeta({ trace }: { trace: TraceRow }) {
+  return (
+    <div className="trace-meta">
+      <span className={`verdict ${trace.correct ? 'ok' : 'bad'}`} aria-label={trace.correct ? 'correct' : 'wrong'}>{trace.correct ? '✓' : '✗'}</span>
+      {trace.kind !== 'normal' && <span className={`badge kind-${trace.kind}`}>{trace.kind}</span>}
+      <span>answer {trace.answer ?? '—'}</span>
+      <span title="clean reward: true correctness">clean {trace.reward_clean.toFixed(2)}</span>
+      <span title="observed reward: what the trainer was told">observed {trace.reward_observed.toFixed(2)}</span>
+      {trace.flipped && <span className="badge flipped" title="the observed reward differs from the clean one">flipped</span>}
+      <span title="advantage">A {trace.advantage >= 0 ? '+' : ''}{trace.advantage.toFixed(2)}</span>
+      {trace.recovered_at !== null && <span className="badge recovered">recovered</span>}
+      {!trace.trained && <span className="badge muted" title="not part of the update">not trained</span>}
+    </div>
+  );
+}

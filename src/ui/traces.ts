@@ -1,0 +1,89 @@
+// How the inspector reads a trace: the text split into hint, prefix, steps and answer with every mark the
+// verifier made, token colours, and the filters. Pure, so the tests check exactly what is drawn.
+import type { TraceRow } from '../run/records';
+import { parseTrace } from '../tasks';
+import type { TraceFilter } from './store/labStore';
+
+export type StepRole = 'ok' | 'wrong' | 'first-wrong' | 'retracted' | 'recovery' | 'retraction';
+
+export interface Token {
+  ch: string;
+  prefix: boolean; // part of the noisy prefix the policy was forced to continue
+  logprob: number | null; // the policy's log-prob of this character (null in the prefix)
+}
+
+export interface Segment {
+  kind: 'step' | 'sep' | 'answer';
+  tokens: Token[];
+  step: number | null; // index into trace.steps
+  roles: StepRole[];
+}
+
+export function stepRoles(t: TraceRow, k: number): StepRole[] {
+  const s = t.steps[k];
+  if (!s) return [];
+  const roles: StepRole[] = [s.ok ? 'ok' : 'wrong'];
+  if (k === t.first_wrong_step) roles.push('first-wrong');
+  if (s.retracted) roles.push('retracted');
+  if (s.isRetraction) roles.push('retraction');
+  if (k === t.recovered_at) roles.push('recovery');
+  return roles;
+}
+
+/** The prefix + completion text as steps, separators and the answer, each character with its log-prob. */
+export function segments(t: TraceRow): Segment[] {
+  const full = t.prefix + t.completion;
+  const tokens: Token[] = [...full].map((ch, i) => {
+    const j = i - t.prefix.length;
+    return { ch, prefix: j < 0, logprob: j >= 0 ? (t.logprobs[j] ?? null) : null };
+  });
+  const parsed = parseTrace(full);
+  const out: Segment[] = [];
+  let at = 0;
+  parsed.steps.forEach((s, k) => {
+    if (s.start > at) out.push({ kind: 'sep', tokens: tokens.slice(at, s.start), step: null, roles: [] });
+    out.push({ kind: 'step', tokens: tokens.slice(s.start, s.end), step: k, roles: stepRoles(t, k) });
+    at = s.end;
+  });
+  if (parsed.answerText !== null) {
+    const start = full.length - parsed.answerText.length - 1;
+    if (start > at) out.push({ kind: 'sep', tokens: tokens.slice(at, start), step: null, roles: [] });
+    out.push({ kind: 'answer', tokens: tokens.slice(start), step: null, roles: [t.correct ? 'ok' : 'wrong'] });
+  } else if (at < full.length) out.push({ kind: 'sep', tokens: tokens.slice(at), step: null, roles: [] });
+  return out;
+}
+
+/** Background of a character: low log-prob or the sign and size of the advantage. */
+export function tokenColor(tok: Token, t: TraceRow, by: 'logprob' | 'advantage'): string | undefined {
+  if (tok.prefix) return undefined;
+  if (by === 'advantage') {
+    const a = Math.max(-1, Math.min(1, t.advantage / 2));
+    if (Math.abs(a) < 0.02) return undefined;
+    return a > 0 ? `rgba(5, 150, 105, ${(0.12 + 0.5 * a).toFixed(3)})` : `rgba(220, 38, 38, ${(0.12 - 0.5 * a).toFixed(3)})`;
+  }
+  if (tok.logprob === null) return undefined;
+  const surprise = 1 - Math.exp(tok.logprob); // 0: certain, 1: very unlikely
+  return surprise < 0.05 ? undefined : `rgba(217, 119, 6, ${(0.7 * surprise).toFixed(3)})`;
+}
+
+const FILTERS: Record<TraceFilter, (t: TraceRow) => boolean> = {
+  failed: (t) => !t.correct,
+  recovered: (t) => t.recovered_at !== null,
+  flipped: (t) => t.flipped,
+  hinted: (t) => t.kind === 'hinted' || t.hint !== '',
+  prefixed: (t) => t.kind === 'prefixed' || t.prefix !== '',
+};
+
+/** No filter: everything; otherwise the traces matching any chosen filter. */
+export function matchesFilters(t: TraceRow, filters: readonly TraceFilter[]): boolean {
+  return filters.length === 0 || filters.some((f) => FILTERS[f](t));
+}
+
+export const ALL_FILTERS = Object.keys(FILTERS) as TraceFilter[];
+
+/** Traces grouped by prompt group, in order. */
+export function byGroup(traces: readonly TraceRow[]): { group: number; rows: TraceRow[] }[] {
+  const m = new Map<number, TraceRow[]>();
+  for (const t of traces) m.set(t.group, [...(m.get(t.group) ?? []), t]);
+  return [...m.entries()].sort((a, b) => a[0] - b[0]).map(([group, rows]) => ({ group, rows }));
+}

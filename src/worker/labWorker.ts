@@ -1,0 +1,119 @@
+// The lab's dedicated worker: picks a backend (WebGPU when it works, else the CPU backend, with the reason),
+// runs the training loop (session.ts) and streams batches to the page through comlink.
+import './noEval'; // first: before any zod parse
+import * as Comlink from 'comlink';
+import type { Backend } from '../backend/backend';
+import { CpuBackend } from '../backend/cpu';
+import { createWebGpuBackend, WebGpuBackend } from '../backend/webgpu';
+import { loadCheckpoint, type Checkpoint as ModelCheckpoint } from '../model/checkpoint';
+import type { WeightsSource } from '../run/trainer';
+import type { BackendChoice, BackendInfo, LabEvent, LabWorkerApi } from './protocol';
+import { LabSession } from './session';
+
+const SOFTWARE = /swiftshader|lavapipe|llvmpipe|software|microsoft basic render/i;
+
+let listener: ((event: LabEvent) => void) | null = null;
+let checkpointBase = '';
+let backend: Backend | null = null;
+let session: LabSession | null = null;
+const weightsCache = new Map<string, Promise<ModelCheckpoint>>();
+
+function emit(event: LabEvent, transfer: Transferable[] = []): void {
+  listener?.(transfer.length > 0 ? Comlink.transfer(event, transfer) : event);
+}
+
+async function fetchCheckpoint(file: string): Promise<ModelCheckpoint> {
+  const url = new URL(file, checkpointBase).href;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not load the model checkpoint ${file} (HTTP ${res.status}); is public/checkpoints/ filled (npm run pretrain)?`);
+  return loadCheckpoint(new Uint8Array(await res.arrayBuffer()));
+}
+
+function weights(task: string): WeightsSource {
+  return (name) => {
+    const file = `${task}-${name}.safetensors`;
+    let p = weightsCache.get(file);
+    if (!p) {
+      p = fetchCheckpoint(file);
+      p.catch(() => weightsCache.delete(file)); // try again next time
+      weightsCache.set(file, p);
+    }
+    return p;
+  };
+}
+
+function cpu(fallbackReason: string | null): { backend: Backend; info: BackendInfo } {
+  return { backend: new CpuBackend(), info: { kind: 'cpu', adapter: null, software: false, fallbackReason, compileMs: null } };
+}
+
+async function createBackend(choice: BackendChoice): Promise<{ backend: Backend; info: BackendInfo }> {
+  if (choice === 'cpu') return cpu(null);
+  const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) {
+    return cpu('This browser gives the page no WebGPU (navigator.gpu is missing). Chrome and Edge 113+ have it; Firefox and Safari need a recent version or a flag.');
+  }
+  try {
+    if ((await gpu.requestAdapter()) === null) {
+      return cpu('This browser has WebGPU but offers no GPU adapter (no usable GPU or driver, or WebGPU is switched off for it).');
+    }
+    const b = await createWebGpuBackend(gpu);
+    const a = b.adapter;
+    const adapter = { vendor: a.vendor, architecture: a.architecture, device: a.device, description: a.description, isFallbackAdapter: a.isFallbackAdapter };
+    const software = a.isFallbackAdapter || SOFTWARE.test(`${a.vendor} ${a.architecture} ${a.device} ${a.description}`);
+    b.onDeviceLost((loss) => {
+      if (!loss.byDestroy) emit({ type: 'device-lost', message: `The GPU device was lost (${loss.reason || 'unknown reason'}): ${loss.message}` });
+    });
+    return { backend: b, info: { kind: 'webgpu', adapter, software, fallbackReason: null, compileMs: Math.round(b.compileMs) } };
+  } catch (e) {
+    return cpu(`WebGPU could not start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+async function switchBackend(choice: BackendChoice): Promise<BackendInfo> {
+  const next = await createBackend(choice);
+  if (session) await session.setBackend(next.backend);
+  else session = new LabSession(next.backend, { emit, weights });
+  try {
+    backend?.destroy();
+  } catch {
+    // a lost device: nothing left to free
+  }
+  backend = next.backend;
+  emit({ type: 'backend', info: next.info });
+  return next.info;
+}
+
+const api: LabWorkerApi = {
+  async init(choice, base) {
+    checkpointBase = base;
+    return switchBackend(choice);
+  },
+  subscribe(cb) {
+    listener = cb;
+  },
+  start: (config, resume, tag) => need().start(config, resume, tag),
+  pause: () => need().pause(),
+  step: (config, resume, tag) => need().step(config, resume, tag),
+  reset: () => need().reset(),
+  pin: (problem) => need().pin(problem),
+  async prefetch(config) {
+    const get = weights(config.task);
+    const names = new Set<'weak' | 'weaker'>();
+    if (config.model === 'weak' || config.model === 'weaker') names.add(config.model);
+    if (config.method === 'denoise' && config.denoiseSource === 'weak') names.add('weaker');
+    await Promise.allSettled([...names].map((n) => get(n)));
+  },
+  useBackend: (choice) => switchBackend(choice),
+  async loseDevice() {
+    if (!(backend instanceof WebGpuBackend)) return false;
+    backend.device.destroy(); // not backend.destroy(): that would count as a deliberate shutdown
+    return true;
+  },
+};
+
+function need(): LabSession {
+  if (!session) throw new Error('the lab worker is not initialised: call init() first');
+  return session;
+}
+
+Comlink.expose(api);

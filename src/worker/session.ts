@@ -1,0 +1,221 @@
+// The training loop behind the lab worker, free of comlink and of the worker global so Node tests can drive
+// it with the CPU backend. It mirrors src/cli/train.ts: evaluate at step 0, every evalEvery steps and at the
+// last step; a checkpoint after every evaluation, on pause, at the end, and at least every saveEveryMs.
+// Metric rows and traces are queued and flushed to the page at most every flushMs.
+import type { Backend } from '../backend/backend';
+import type { RunConfig } from '../run/config';
+import type { MetricRow, TraceRow } from '../run/records';
+import { decodeRunState, encodeRunState } from '../run/runState';
+import { Trainer, type WeightsSource } from '../run/trainer';
+import { probePinned, type PinnedProblem } from './probe';
+import { isEvalStep, type Checkpoint, type LabEvent, type LabStatus } from './protocol';
+import { encodeBatch } from './wire';
+
+export interface SessionHooks {
+  emit(event: LabEvent, transfer?: Transferable[]): void;
+  weights(task: string): WeightsSource;
+  flushMs?: number;
+  saveEveryMs?: number;
+}
+
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export class LabSession {
+  private trainer: Trainer | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private rows: MetricRow[] = [];
+  private traces: TraceRow[] = [];
+  private probes: TraceRow[] = [];
+  private lastFlush = 0;
+  private lastSave = 0;
+  private evalDone = false; // the evaluation due at trainer.step has been done
+  private secPerStep: number | null = null;
+  private pinned: PinnedProblem | null = null;
+  private tag = '';
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly flushMs: number;
+  private readonly saveEveryMs: number;
+
+  constructor(private backend: Backend, private readonly hooks: SessionHooks) {
+    this.flushMs = hooks.flushMs ?? 250;
+    this.saveEveryMs = hooks.saveEveryMs ?? 15_000;
+  }
+
+  get currentStep(): number {
+    return this.trainer?.step ?? 0;
+  }
+
+  /** Run commands one at a time, in the order they arrive. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  start(config: RunConfig, resume: Checkpoint | null, tag: string): Promise<void> {
+    return this.serial(async () => {
+      if (this.running) return;
+      if (!(await this.ensureTrainer(config, resume, tag))) return;
+      this.running = true;
+      this.loop = this.run();
+    });
+  }
+
+  pause(): Promise<void> {
+    return this.serial(async () => {
+      this.running = false;
+      await this.loop;
+    });
+  }
+
+  step(config: RunConfig, resume: Checkpoint | null, tag: string): Promise<void> {
+    return this.serial(async () => {
+      if (this.running) return;
+      if (!(await this.ensureTrainer(config, resume, tag))) return;
+      const t = this.trainer!;
+      try {
+        if (t.step < t.config.steps) await this.oneStep(t);
+        this.flush();
+        await this.checkpoint(t);
+        this.status(t.step >= t.config.steps ? 'done' : 'paused');
+      } catch (e) {
+        this.fail(e);
+        this.dropTrainer(); // its state may be broken (NaN, a lost device): the next start resumes a checkpoint
+      }
+    });
+  }
+
+  reset(): Promise<void> {
+    return this.serial(async () => {
+      this.running = false;
+      await this.loop;
+      this.dropTrainer();
+      this.status('idle', null, 0);
+    });
+  }
+
+  pin(problem: PinnedProblem | null): Promise<void> {
+    this.pinned = problem;
+    return Promise.resolve();
+  }
+
+  /** Swap the backend (after a device loss); the trainer on the old one is dropped. */
+  setBackend(backend: Backend): Promise<void> {
+    return this.serial(async () => {
+      this.running = false;
+      await this.loop;
+      this.dropTrainer();
+      this.backend = backend;
+    });
+  }
+
+  private dropTrainer(): void {
+    try {
+      this.trainer?.destroy();
+    } catch {
+      // a lost device cannot free its buffers: nothing to do
+    }
+    this.trainer = null;
+    this.rows = [];
+    this.traces = [];
+    this.probes = [];
+    this.secPerStep = null;
+  }
+
+  /** Create the trainer if there is none; false (and an error status) when that fails. */
+  private async ensureTrainer(config: RunConfig, resume: Checkpoint | null, tag: string): Promise<boolean> {
+    if (this.trainer) return true;
+    this.tag = tag;
+    this.status('loading', resume ? `Loading the checkpoint of step ${resume.step}` : 'Loading the model', resume?.step ?? 0);
+    try {
+      const t = await Trainer.create(this.backend, config, this.hooks.weights(config.task));
+      this.trainer = t;
+      this.evalDone = false;
+      if (resume) {
+        const { state } = decodeRunState(resume.bytes);
+        t.loadState(state);
+        this.evalDone = resume.evalDone;
+      }
+      if (isEvalStep(config, t.step) && !this.evalDone) {
+        this.status('loading', `Evaluating at step ${t.step}`, t.step);
+        this.rows.push(await t.evaluate());
+        this.evalDone = true;
+        this.flush();
+        await this.checkpoint(t);
+      }
+      return true;
+    } catch (e) {
+      this.fail(e);
+      this.dropTrainer();
+      return false;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const t = this.trainer!;
+    this.status('running');
+    try {
+      while (this.running && t.step < t.config.steps) {
+        await this.oneStep(t);
+        await yieldToEvents(); // let pause() and pin() in
+      }
+      this.running = false;
+      this.flush();
+      await this.checkpoint(t);
+      this.status(t.step >= t.config.steps ? 'done' : 'paused');
+    } catch (e) {
+      this.running = false;
+      this.fail(e);
+      this.dropTrainer(); // its state may be broken (NaN, a lost device): the next start resumes a checkpoint
+    }
+  }
+
+  private async oneStep(t: Trainer): Promise<void> {
+    const c = t.config;
+    const t0 = performance.now();
+    const { metrics, traces } = await t.trainStep();
+    this.evalDone = false;
+    this.rows.push(metrics);
+    this.traces.push(...traces);
+    if (this.pinned) this.probes.push(...(await probePinned(t, this.pinned)));
+    if (isEvalStep(c, t.step)) {
+      this.rows.push(await t.evaluate());
+      this.evalDone = true;
+      this.flush();
+      await this.checkpoint(t);
+    } else if (performance.now() - this.lastSave > this.saveEveryMs) {
+      this.flush();
+      await this.checkpoint(t);
+    }
+    const dt = (performance.now() - t0) / 1000;
+    this.secPerStep = this.secPerStep === null ? dt : 0.8 * this.secPerStep + 0.2 * dt;
+    if (performance.now() - this.lastFlush >= this.flushMs) this.flush();
+  }
+
+  /** Send what is queued (always, even empty: it carries the step count). */
+  flush(): void {
+    const { batch, transfer } = encodeBatch(this.rows, this.traces, this.probes);
+    this.rows = [];
+    this.traces = [];
+    this.probes = [];
+    this.lastFlush = performance.now();
+    this.hooks.emit({ type: 'batch', tag: this.tag, batch, step: this.currentStep, secPerStep: this.secPerStep }, transfer);
+  }
+
+  private async checkpoint(t: Trainer): Promise<void> {
+    const bytes = encodeRunState(await t.saveState(), t.config);
+    this.lastSave = performance.now();
+    const checkpoint: Checkpoint = { step: t.step, evalDone: this.evalDone, bytes };
+    this.hooks.emit({ type: 'checkpoint', tag: this.tag, checkpoint }, [bytes.buffer as ArrayBuffer]);
+  }
+
+  private status(status: LabStatus, message: string | null = null, step = this.currentStep): void {
+    this.hooks.emit({ type: 'status', tag: this.tag, status, step, message });
+  }
+
+  private fail(e: unknown): void {
+    this.flush();
+    this.status('error', e instanceof Error ? e.message : String(e));
+  }
+}

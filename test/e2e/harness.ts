@@ -1,0 +1,79 @@
+// End-to-end harness: build the lab once, serve it with `vite preview` (the production CSP header included)
+// on 127.0.0.1 and a free port, and drive Debian's Chromium (WebGPU via SwiftShader) with playwright-core.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const OUTPUT = join(ROOT, 'test-output', 'e2e');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--enable-unsafe-webgpu', '--enable-webgpu-developer-features', '--no-sandbox',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+export interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Build into a temporary folder and serve it; close() stops the server and removes the folder. */
+export async function buildAndServe(): Promise<Served> {
+  const outDir = mkdtempSync(join(tmpdir(), 'misstep-e2e-dist-'));
+  await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  const server: PreviewServer = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
+  const address = server.httpServer.address();
+  if (address === null || typeof address === 'string') throw new Error('preview server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    async close() {
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh persistent profile (so IndexedDB survives reloads), with console errors collected. */
+export async function launch(viewport = { width: 1280, height: 800 }, args = CHROMIUM_ARGS): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'misstep-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args, viewport, acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  const onConsole = (m: ConsoleMessage) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); };
+  page.on('console', onConsole);
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  context.on('weberror', (e) => errors.push(`weberror: ${e.error().message}`));
+  return {
+    context, page, errors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(OUTPUT, { recursive: true });
+  const path = join(OUTPUT, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+export const stepCount = async (page: Page): Promise<number> => Number(await page.getByTestId('step-count').textContent());
+
+/** Wait until the step count reaches at least n. */
+export async function waitForStep(page: Page, n: number, timeout = 120_000): Promise<number> {
+  await page.waitForFunction((k) => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= k, n, { timeout, polling: 100 });
+  return stepCount(page);
+}
