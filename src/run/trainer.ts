@@ -71,8 +71,8 @@ export class Trainer {
       const end = inj.text.indexOf(';', inj.firstCorruptChar);
       return { problem, prefix: encode(inj.text.slice(0, end < 0 ? inj.text.length : end + 1)) };
     });
-    const hintRoom = c.method === 'lte' ? 14 : 0; // '$~a,b,c|' with 3-digit answers
-    this.maxPromptLen = Math.max(...[...this.trainSet, ...this.evalSet].map((p) => encodePrompt(p.prompt).length)) + hintRoom;
+    // LTE hints are trimmed to fit the context at run time (lteHints); the bare prompts must fit now
+    this.maxPromptLen = Math.max(...[...this.trainSet, ...this.evalSet].map((p) => encodePrompt(p.prompt).length));
     if (this.maxPromptLen + c.maxCompletionLength > model.cfg.maxT) {
       throw new Error(
         `maxCompletionLength ${c.maxCompletionLength} + prompts of up to ${this.maxPromptLen} tokens exceed the model's context (maxT ${model.cfg.maxT}); lower maxCompletionLength or the difficulty`,
@@ -172,7 +172,7 @@ export class Trainer {
     let lte: { solvedGroups: number; hintedGroups: number } | null = null;
     if (c.method === 'lte') {
       const t2 = performance.now();
-      const hints = lteHints(this.task, samples, problems.length);
+      const hints = lteHints(this.task, samples, problems.length, this.model.cfg.maxT - c.maxCompletionLength);
       if (hints.size > 0) {
         const { planned: hp, hintTexts } = planHinted(problems, hints, c.groupSize);
         const hOuts = await rollout(this.decoder, hp.map((p) => p.request), { ...sampling, rowOffset: 1 << 16 });

@@ -75,8 +75,11 @@ export function toSamples(task: Task, problems: readonly Problem[], planned: rea
   });
 }
 
-/** LTE: none-pass groups (every observed reward 0) and the hint each one gets. */
-export function lteHints(task: Task, samples: readonly StepSample[], numGroups: number): Map<number, string> {
+/**
+ * LTE: none-pass groups (every observed reward 0) and the hint each one gets. A hint keeps as many of the
+ * group's distinct wrong answers as fit the context (hint + prompt <= maxContext tokens).
+ */
+export function lteHints(task: Task, samples: readonly StepSample[], numGroups: number, maxContext: number): Map<number, string> {
   const hints = new Map<number, string>();
   for (let g = 0; g < numGroups; g++) {
     const members = samples.filter((s) => s.group === g);
@@ -85,7 +88,10 @@ export function lteHints(task: Task, samples: readonly StepSample[], numGroups: 
     for (const s of members) if (s.verdict.answer !== null && !wrong.includes(s.verdict.answer)) wrong.push(s.verdict.answer);
     const truncated = members.filter((s) => s.out.truncated).length;
     const truncation = truncated === 0 ? 'none' : truncated === members.length ? 'all' : 'some';
-    hints.set(g, task.hint(wrong, truncation));
+    for (let keep = wrong.length; keep >= 0; keep--) {
+      const hint = task.hint(wrong.slice(0, keep), truncation);
+      if (encodePrompt(hint + members[0].problem.prompt).length <= maxContext) { hints.set(g, hint); break; }
+    }
   }
   return hints;
 }

@@ -23,10 +23,12 @@ describe('LTE', () => {
       sample(1, 'normal', '11', 0), sample(1, 'normal', problems[1].answer, 1), sample(1, 'normal', '3', 0), sample(1, 'normal', '4', 0),
       sample(2, 'normal', null, 0, true), sample(2, 'normal', null, 0, true), sample(2, 'normal', null, 0, true), sample(2, 'normal', null, 0, true),
     ];
-    const hints = lteHints(additionTask, samples, 3);
+    const hints = lteHints(additionTask, samples, 3, 64);
     expect([...hints.keys()].sort()).toEqual([0, 2]);
     expect(hints.get(0)).toBe('$~11,12|');
     expect(hints.get(2)).toBe('$|');
+    // with less room, the hint keeps fewer wrong answers
+    expect(lteHints(additionTask, samples, 3, encodePrompt('$~11|' + problems[0].prompt).length).get(0)).toBe('$~11|');
     const { planned, hintTexts } = planHinted(problems, hints, 4);
     expect(planned.length).toBe(8);
     expect(planned[0].request.context).toEqual(encodePrompt('$~11,12|' + problems[0].prompt));
