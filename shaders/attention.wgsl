@@ -14,6 +14,12 @@
 //   dk[t2] += sum_{t>=t2} dpre[t,t2] * q[t];  dv[t2] += sum_{t>=t2} att[t,t2] * dout[t].
 //   Splitting by who OWNS each output row (queries, then keys/values) makes every += deterministic with
 //   no atomics; the sums over t run in increasing t, the CPU reference's order.
+//
+// Rows are numbered t-major (rowOf): the 4 invocations SwiftShader runs side by side in one SIMD group then
+// share t, so the causal loops have the same trip count in every lane (no masked-off iterations), and the
+// weighted sums over t2 keep 4 output channels in a vec4 accumulator instead of re-reading att per channel.
+// Measured on SwiftShader at B=32, T=64, C=64, NH=4: forward 500 -> 250 ms. Head size 16 (the model's)
+// has its own kernels with vec4 loads and registers (attention16.wgsl); these serve every other head size.
 
 struct Params {
   B: u32,
@@ -45,22 +51,30 @@ fn flatIndex(gid: vec3u, nwg: vec3u) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
 }
 
+// (b, h, t) of flat row id r: t-major, so neighbouring invocations share t.
+fn rowOf(r: u32) -> vec3u {
+  let BH = P.B * P.NH;
+  let bh = r % BH;
+  return vec3u(bh / P.NH, bh % P.NH, r / BH);
+}
+
 @compute @workgroup_size(64)
 fn attention_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = flatIndex(gid, nwg);
+  let id = flatIndex(gid, nwg);
   let T = P.T;
-  if (r >= P.B * P.NH * T) {
+  if (id >= P.B * P.NH * T) {
     return;
   }
-  let t = r % T;
-  let h = (r / T) % P.NH;
-  let b = r / (T * P.NH);
+  let bht = rowOf(id);
+  let b = bht.x;
+  let h = bht.y;
+  let t = bht.z;
   let C = P.C;
   let C3 = 3u * C;
   let hs = P.hs;
   let query = (b * T + t) * C3 + h * hs;
   let seq = b * T * C3 + h * hs; // position 0 of this (b, h)
-  let row = r * T;
+  let row = ((b * P.NH + h) * T + t) * T;
   var maxScore = LOWEST;
   for (var t2 = 0u; t2 <= t; t2++) {
     let key = seq + t2 * C3 + C;
@@ -85,33 +99,43 @@ fn attention_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
   for (var t2 = t + 1u; t2 < T; t2++) {
     att[row + t2] = 0.0; // the causal mask, kept explicit for backward
   }
+  // out = att @ v, 4 channels at a time (lanes past hs read a clamped channel and are not stored)
   let o = (b * T + t) * C + h * hs;
-  for (var i = 0u; i < hs; i++) {
-    var acc = 0.0;
+  let vbase = seq + 2u * C;
+  for (var i = 0u; i < hs; i += 4u) {
+    let i1 = min(i + 1u, hs - 1u);
+    let i2 = min(i + 2u, hs - 1u);
+    let i3 = min(i + 3u, hs - 1u);
+    var acc = vec4f(0.0);
     for (var t2 = 0u; t2 <= t; t2++) {
-      acc += att[row + t2] * qkv[seq + t2 * C3 + 2u * C + i];
+      let v = vbase + t2 * C3;
+      acc += att[row + t2] * vec4f(qkv[v + i], qkv[v + i1], qkv[v + i2], qkv[v + i3]);
     }
-    out[o + i] = acc;
+    out[o + i] = acc.x;
+    if (i + 1u < hs) { out[o + i + 1u] = acc.y; }
+    if (i + 2u < hs) { out[o + i + 2u] = acc.z; }
+    if (i + 3u < hs) { out[o + i + 3u] = acc.w; }
   }
 }
 
 @compute @workgroup_size(64)
 fn attention_backward_q(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = flatIndex(gid, nwg);
+  let id = flatIndex(gid, nwg);
   let T = P.T;
-  if (r >= P.B * P.NH * T) {
+  if (id >= P.B * P.NH * T) {
     return;
   }
-  let t = r % T;
-  let h = (r / T) % P.NH;
-  let b = r / (T * P.NH);
+  let bht = rowOf(id);
+  let b = bht.x;
+  let h = bht.y;
+  let t = bht.z;
   let C = P.C;
   let C3 = 3u * C;
   let hs = P.hs;
   let query = (b * T + t) * C3 + h * hs;
   let seq = b * T * C3 + h * hs;
   let doutRow = (b * T + t) * C + h * hs;
-  let row = r * T;
+  let row = ((b * P.NH + h) * T + t) * T;
   // datt[t2] = dout . v[t2], parked in dpre; and sum_t2 att * datt for the softmax backward.
   var attDotDatt = 0.0;
   for (var t2 = 0u; t2 <= t; t2++) {
@@ -137,21 +161,22 @@ fn attention_backward_q(@builtin(global_invocation_id) gid: vec3u, @builtin(num_
 
 @compute @workgroup_size(64)
 fn attention_backward_kv(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let r = flatIndex(gid, nwg); // (b, h, t2): the key/value row this invocation owns
+  let id = flatIndex(gid, nwg);
   let T = P.T;
-  if (r >= P.B * P.NH * T) {
+  if (id >= P.B * P.NH * T) {
     return;
   }
-  let t2 = r % T;
-  let h = (r / T) % P.NH;
-  let b = r / (T * P.NH);
+  let bht = rowOf(id); // (b, h, t2): the key/value row this invocation owns
+  let b = bht.x;
+  let h = bht.y;
+  let t2 = bht.z;
   let C = P.C;
   let C3 = 3u * C;
   let hs = P.hs;
   let seq = b * T * C3 + h * hs;
   let key = seq + t2 * C3 + C;
   let value = key + C;
-  let head = r - t2; // row index of (b, h, t = 0)
+  let head = (b * P.NH + h) * T; // row index of (b, h, t = 0)
   for (var i = 0u; i < hs; i++) {
     var accK = dqkv[key + i];
     var accV = dqkv[value + i];

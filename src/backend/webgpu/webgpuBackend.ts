@@ -126,7 +126,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.live();
     if (N * OC === 0) return;
     this.needC('matmulForward', C);
-    this.run('matmulForward', 'matmul_forward', [N, C, OC, bias === null ? 0 : 1, 0], [], [
+    this.run('matmulForward', C % 4 === 0 ? 'matmul_forward4' : 'matmul_forward', [N, C, OC, bias === null ? 0 : 1, 0], [], [
       outF(out, 'out', N * OC), inF(inp, 'inp', N * C), inF(weight, 'weight', OC * C),
       bias === null ? inF(this.dummy, 'dummy', 0) : inF(bias, 'bias', OC),
     ], blocks8(N) * blocks8(OC));
@@ -140,7 +140,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (N * OC === 0) return;
     this.needC('matmulBackward', C);
     const aPad = padToWorkgroup(blocks8(N) * blocks8(C));
-    this.run('matmulBackward', 'matmul_backward', [N, C, OC, dbias === null ? 0 : 1, aPad], [], [
+    this.run('matmulBackward', C % 4 === 0 && OC % 4 === 0 ? 'matmul_backward4' : 'matmul_backward', [N, C, OC, dbias === null ? 0 : 1, aPad], [], [
       outF(dinp, 'dinp', N * C), outF(dweight, 'dweight', OC * C),
       dbias === null ? outF(this.dummy, 'dummy', 0) : outF(dbias, 'dbias', OC),
       inF(dout, 'dout', N * OC), inF(inp, 'inp', N * C), inF(weight, 'weight', OC * C),
@@ -155,7 +155,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.live();
     const hs = headSize('attentionForward', C, NH);
     if (B * T === 0) return;
-    this.run('attentionForward', 'attention_forward', [B, T, C, NH, hs], [1 / Math.sqrt(hs)], [
+    this.run('attentionForward', hs === 16 ? 'attention_forward16' : 'attention_forward', [B, T, C, NH, hs], [1 / Math.sqrt(hs)], [
       outF(out, 'out', B * T * C), outF(att, 'att', B * NH * T * T), inF(qkv, 'qkv', B * T * 3 * C),
     ], B * NH * T);
   }
@@ -171,7 +171,8 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
       inF(att, 'att', B * NH * T * T), dpre,
     ];
     // Two launches: the key/value pass reads the dpre rows the query pass wrote.
-    for (const kernel of ['attention_backward_q', 'attention_backward_kv'] as const) {
+    const kernels = hs === 16 ? (['attention_backward_q16', 'attention_backward_kv16'] as const) : (['attention_backward_q', 'attention_backward_kv'] as const);
+    for (const kernel of kernels) {
       this.run('attentionBackward', kernel, [B, T, C, NH, hs], [1 / Math.sqrt(hs)], args, B * NH * T);
     }
   }
@@ -258,7 +259,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (!(Number.isInteger(pos) && pos >= 0 && pos < Tmax)) throw new RangeError(`WebGpuBackend.attentionDecode: pos ${pos} outside the cache of ${Tmax}`);
     if (B === 0) return;
     const cache = B * NH * Tmax * hs;
-    this.run('attentionDecode', 'attention_decode', [B, C, 0, pos, 0, NH, Tmax, hs], [1 / Math.sqrt(hs)], [
+    this.run('attentionDecode', hs === 16 ? 'attention_decode16' : 'attention_decode', [B, C, 0, pos, 0, NH, Tmax, hs], [1 / Math.sqrt(hs)], [
       outF(out, 'out', B * C), outF(kCache, 'kCache', cache), outF(vCache, 'vCache', cache), inF(qkv, 'qkv', B * 3 * C),
     ], B * NH);
   }

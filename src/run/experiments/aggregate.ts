@@ -48,7 +48,14 @@ export function reduceRun(rows: readonly MetricRow[], col: Pick<Column, 'metric'
     case 'delta': return s[s.length - 1].value - s[0].value;
     case 'firstWindow': return mean(s.slice(0, r.window).map((p) => p.value));
     case 'lastWindow': return mean(s.slice(-r.window).map((p) => p.value));
-    case 'peak': return Math.max(...(col.kind === 'train' ? smooth(s.map((p) => p.value), r.window) : s.map((p) => p.value)));
+    case 'peak':
+    case 'rise': {
+      const v = s.map((p) => p.value);
+      // full windows only: a trailing average over the first few steps is one noisy value, not a peak
+      const sm = col.kind === 'eval' ? v : smooth(v, r.window);
+      const peak = Math.max(...(col.kind === 'eval' ? v : sm.length >= r.window ? sm.slice(r.window - 1) : [mean(v)]));
+      return r.at === 'peak' ? peak : peak - mean(v.slice(0, r.window));
+    }
   }
 }
 

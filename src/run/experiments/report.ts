@@ -83,7 +83,7 @@ function charts(runs: SuiteRuns, dir: string, href: string): string[] {
     const file = `${s.name}-${ch.id}.svg`;
     const seeds = s.seeds.length > 1 ? `mean over seeds, band = min-max` : 'one seed';
     writeFileSync(join(dir, file), renderLineChart({ title: ch.title, xLabel: 'training step', yLabel: ch.yLabel ?? ch.metric, series }));
-    md.push(`![${ch.title} (${seeds})](${href}/${file})`);
+    md.push(`![${ch.title}; ${seeds}](${href}/${file})`);
   }
   return md;
 }

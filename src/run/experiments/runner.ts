@@ -1,6 +1,6 @@
 // The job queue: runs experiment jobs on N worker threads (2 by default: this machine has two cores and
-// the CPU backend is single-threaded), longest job first, skipping jobs that already finished, with one
-// progress line over all of them. workers = 0 runs the jobs in this thread (for debugging).
+// the CPU backend is single-threaded), suite by suite and longest job first, skipping jobs that already
+// finished, with one progress line over all of them. workers = 0 runs the jobs in this thread (for debugging).
 import { Worker } from 'node:worker_threads';
 import { formatSeconds } from '../../cli/progress';
 import { isDone, jobCost, runJob, type DoneRecord, type Job } from './jobs';
@@ -67,8 +67,11 @@ function startWorker(): Worker {
 export async function runJobs(all: Job[], opts: RunOptions): Promise<RunSummary> {
   const t0 = performance.now();
   const skipped = all.filter(isDone).map((j) => j.id);
-  // longest first: with two workers the last job to start is a short one, so both finish close together
-  const pending = all.filter((j) => !isDone(j)).sort((a, b) => jobCost(b.config) - jobCost(a.config));
+  // suite by suite (so an interrupted `all` leaves whole suites finished), longest job first within a suite
+  // (so the workers finish close together); workers never wait at a suite boundary
+  const rank = new Map<string, number>();
+  for (const j of all) if (!rank.has(j.suite)) rank.set(j.suite, rank.size);
+  const pending = all.filter((j) => !isDone(j)).sort((a, b) => rank.get(a.suite)! - rank.get(b.suite)! || jobCost(b.config) - jobCost(a.config));
   const summary: RunSummary = { ran: [], skipped, failed: [], wallSeconds: 0 };
   const progress = new JobsProgress(pending, opts.quiet ?? false);
   const finish = (id: string, r: { done: DoneRecord } | { message: string }) => {

@@ -18,12 +18,13 @@ export interface Variant {
  * - initial / final: the first / last eval row;
  * - delta: final minus initial eval;
  * - firstWindow / lastWindow: mean over the first / last `window` rows (train metrics are noisy per step);
- * - peak: the highest value of a metric over the run (train metrics smoothed over `window` steps first).
+ * - peak: the highest value of a metric over the run (train metrics: the best full `window`-step average);
+ * - rise: peak minus the mean of the first `window` rows (did it go up before anything else happened?).
  */
 export type Reduce =
   | { at: 'initial' | 'final' | 'delta' }
   | { at: 'firstWindow' | 'lastWindow'; window: number }
-  | { at: 'peak'; window: number };
+  | { at: 'peak' | 'rise'; window: number };
 
 export interface Column {
   label: string;

@@ -90,7 +90,9 @@ const srt: SuiteSpec = {
   seeds: SEEDS,
   columns: [
     PASS1_0, PASS1, DPASS1,
+    { label: 'train accuracy, first 10 steps', metric: 'reward/clean', kind: 'train', reduce: { at: 'firstWindow', window: SRT_TRAIN_WINDOW } },
     { label: 'peak train accuracy (10-step avg)', metric: 'reward/clean', kind: 'train', reduce: { at: 'peak', window: SRT_TRAIN_WINDOW } },
+    { label: 'rise (peak − first 10)', metric: 'reward/clean', kind: 'train', reduce: { at: 'rise', window: SRT_TRAIN_WINDOW } },
     { label: 'train accuracy, last 10 steps', metric: 'reward/clean', kind: 'train', reduce: { at: 'lastWindow', window: SRT_TRAIN_WINDOW } },
     { label: 'majority share, last 10', metric: 'srt/majority_share', kind: 'train', reduce: { at: 'lastWindow', window: SRT_TRAIN_WINDOW } },
     { label: 'pseudo-label acc, last 10', metric: 'srt/pseudo_label_acc', kind: 'train', reduce: { at: 'lastWindow', window: SRT_TRAIN_WINDOW } },
@@ -103,6 +105,7 @@ const srt: SuiteSpec = {
   ],
   comparisons: [
     { a: 'srt', b: 'gold', column: 2, claim: 'SRT first tracks gold (compare the curves), ends below it' },
+    { a: 'srt', column: 5, claim: 'SRT rises first (peak 10-step train accuracy above the first 10 steps)' },
     { a: 'srt', column: 2, claim: 'SRT improves held-out Pass@1 at all' },
     { a: 'srt_easy', b: 'srt', column: 2, claim: 'the easy-first curriculum helps' },
   ],

@@ -37,9 +37,11 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 const tickText = (t: number) => (Math.abs(t) >= 1000 || Number.isInteger(t) ? String(Math.round(t)) : String(Number(t.toPrecision(3))));
 
 export function renderLineChart(c: LineChart): string {
-  const W = c.width ?? 640;
-  const H = c.height ?? 360;
-  const m = { l: 58, r: 16, t: 34, b: 46 };
+  // the legend sits right of the plot, so it never hides data
+  const legendW = 40 + Math.max(0, ...c.series.map((s) => s.label.length)) * 6.6;
+  const W = c.width ?? Math.round(560 + legendW);
+  const H = c.height ?? Math.max(340, 60 + c.series.length * 18);
+  const m = { l: 58, r: 16 + legendW, t: 34, b: 46 };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const pts = c.series.flatMap((s) => s.points).filter((p) => [p.x, p.mean, p.min, p.max].every(Number.isFinite));
@@ -59,12 +61,12 @@ export function renderLineChart(c: LineChart): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
-  out.push(`<text x="${f(W / 2)}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(c.title)}</text>`);
+  out.push(`<text x="${f(m.l + pw / 2)}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(c.title)}</text>`);
   for (const t of niceTicks(y0, y1)) {
     out.push(`<line x1="${f(m.l)}" y1="${f(Y(t))}" x2="${f(m.l + pw)}" y2="${f(Y(t))}" stroke="#e5e5e5"/>`);
     out.push(`<text x="${f(m.l - 6)}" y="${f(Y(t) + 4)}" text-anchor="end">${esc(tickText(t))}</text>`);
   }
-  for (const t of niceTicks(x0, x1, 6)) {
+  for (const t of niceTicks(x0, x1, 6).filter(Number.isInteger)) { // x is a step number
     out.push(`<line x1="${f(X(t))}" y1="${f(m.t + ph)}" x2="${f(X(t))}" y2="${f(m.t + ph + 4)}" stroke="#333"/>`);
     out.push(`<text x="${f(X(t))}" y="${f(m.t + ph + 17)}" text-anchor="middle">${esc(tickText(t))}</text>`);
   }
@@ -86,15 +88,13 @@ export function renderLineChart(c: LineChart): string {
     if (p.length <= 12) for (const q of p) out.push(`<circle cx="${f(X(q.x))}" cy="${f(Y(q.mean))}" r="2.5" fill="${color}"/>`);
   });
 
-  // legend inside the plot, top left, on a translucent box so it never hides the data completely
-  const rowH = 16;
-  const boxW = Math.min(pw - 8, 12 + 22 + Math.max(0, ...c.series.map((s) => s.label.length)) * 6.6);
-  out.push(`<rect x="${f(m.l + 6)}" y="${f(m.t + 4)}" width="${f(boxW)}" height="${f(c.series.length * rowH + 6)}" fill="#ffffff" fill-opacity="0.8" stroke="#cccccc"/>`);
+  const rowH = 18;
+  const lx = m.l + pw + 14;
   c.series.forEach((s, i) => {
-    const y = m.t + 4 + 3 + rowH * i + rowH / 2;
+    const y = m.t + 6 + rowH * i + rowH / 2;
     const color = COLORS[i % COLORS.length];
-    out.push(`<line x1="${f(m.l + 12)}" y1="${f(y)}" x2="${f(m.l + 30)}" y2="${f(y)}" stroke="${color}" stroke-width="3"/>`);
-    out.push(`<text x="${f(m.l + 36)}" y="${f(y + 4)}">${esc(s.label)}</text>`);
+    out.push(`<line x1="${f(lx)}" y1="${f(y)}" x2="${f(lx + 18)}" y2="${f(y)}" stroke="${color}" stroke-width="3"/>`);
+    out.push(`<text x="${f(lx + 24)}" y="${f(y + 4)}">${esc(s.label)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n') + '\n';

@@ -35,7 +35,9 @@ describe('summaries over seeds', () => {
     expect(col({ at: 'delta' })).toBeCloseTo(0.15, 12);
     expect(col({ at: 'lastWindow', window: 2 }, 'train')).toBeCloseTo(0.75, 12); // the null step is skipped
     expect(col({ at: 'firstWindow', window: 2 }, 'train')).toBeCloseTo(0.5, 12);
-    expect(col({ at: 'peak', window: 2 }, 'train')).toBeCloseTo(0.75, 12);
+    expect(col({ at: 'peak', window: 2 }, 'train')).toBeCloseTo(0.75, 12); // full 2-step windows: 0.5, 0.75
+    expect(col({ at: 'rise', window: 2 }, 'train')).toBeCloseTo(0.25, 12); // minus the first window's 0.5
+    expect(col({ at: 'peak', window: 1 })).toBe(0.35);
     expect(reduceRun(rows, { metric: 'nope', kind: 'eval', reduce: { at: 'final' } })).toBeNull();
     expect(smooth([0, 1, 2, 3], 2)).toEqual([0, 0.5, 1.5, 2.5]);
   });
@@ -92,8 +94,8 @@ describe('the generated report', () => {
     expect(md).toContain(`+0.250 ± ${(0.05 / Math.sqrt(3)).toFixed(3)}`);
     expect(md).toContain('`npm run experiment -- --suite toy` · seeds 1, 2, 3 · commit `abc1234`');
     expect(md).toContain('| toy | 2 × 3 | 4 |');
-    expect(md).toContain('0.3 min'); // 6 runs x 6 s of compute
-    expect(md).toContain('![Pass@1 (mean over seeds, band = min-max)](results/toy-pass1.svg)');
+    expect(md).toContain('| 0.6 min | 0.3 min |'); // 6 runs x 6 s of compute, over 2 workers
+    expect(md).toContain('![Pass@1; mean over seeds, band = min-max](results/toy-pass1.svg)');
     expect(readFileSync(join(outDir, 'results', 'toy-pass1.svg'), 'utf8')).toContain('<svg');
     const raw = readFileSync(join(outDir, 'results', 'raw', 'toy.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(raw).toHaveLength(18);

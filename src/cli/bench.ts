@@ -1,0 +1,73 @@
+// npm run bench -- [--quick] [--out FILE.json] [--backend webgpu|cpu|both] [--no-browser] [--no-tfjs] [--soak MINUTES]
+// Prints a table and writes the JSON report (src/bench/report.ts). Node figures come from the npm `webgpu`
+// package (Dawn; SwiftShader without a GPU: export VK_ICD_FILENAMES) and the CPU backend; the `browser`
+// section and main_thread_longtasks come from headless Chromium (WebGPU in a dedicated Web Worker).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CpuBackend } from '../backend/cpu';
+import type { WebGpuBackend } from '../backend/webgpu';
+import { runBrowserBench } from '../bench/node/browser';
+import { nodeHeapAfterGc, nodeRuntime, nodeTfjs, nodeWebGpuBackend } from '../bench/node/setup';
+import { formatTable, missingFields, type BenchReport } from '../bench/report';
+import { runBench } from '../bench/run';
+import { soak } from '../bench/soak';
+import { parseArgs, stringFlag } from './args';
+
+const HELP = `Usage: npm run bench -- [options]
+  --quick                 small shapes, one measured repeat: under two minutes (CI runs this)
+  --out FILE.json         where the JSON report goes (default test-output/bench-<quick|full>.json)
+  --backend B             webgpu | cpu | both (default both)
+  --no-browser            skip the headless-Chromium half (browser figures, main-thread long tasks)
+  --no-tfjs               skip the TensorFlow.js comparisons
+  --soak MINUTES          train continuously for MINUTES and report JS heap / GPU bytes at start and end`;
+
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+export async function runBenchCli(argv: string[]): Promise<BenchReport> {
+  const args = parseArgs(argv);
+  if (args.flags.has('help')) { console.log(HELP); process.exit(0); }
+  const quick = args.flags.has('quick');
+  const which = stringFlag(args, 'backend', 'both')!;
+  if (!['webgpu', 'cpu', 'both'].includes(which)) throw new Error(`--backend must be webgpu, cpu or both, got ${JSON.stringify(which)}`);
+  const soakFlag = stringFlag(args, 'soak');
+  const soakMinutes = soakFlag === undefined ? 0 : Number(soakFlag);
+  if (!(soakMinutes >= 0)) throw new Error(`--soak needs a number of minutes, got ${JSON.stringify(soakFlag)}`);
+  const out = stringFlag(args, 'out', `test-output/bench-${quick ? 'quick' : 'full'}.json`)!;
+  const t0 = performance.now();
+
+  const webgpu: WebGpuBackend | null = which === 'cpu' ? null : await nodeWebGpuBackend();
+  const cpu = which === 'webgpu' ? null : new CpuBackend();
+  const tfjs = !args.flags.has('no-tfjs');
+  const tf = tfjs ? await nodeTfjs(webgpu !== null) : null;
+  const part = await runBench({ where: 'node', runtime: nodeRuntime(), webgpu, cpu, tf, log }, { quick, peak: true, ops: true, step: true, tfjs });
+  const browser = args.flags.has('no-browser') || which === 'cpu' ? null : await runBrowserBench({ quick, tfjs: tfjs && !quick, log });
+  const report: BenchReport = {
+    version: 1, mode: quick ? 'quick' : 'full', generated_at: new Date().toISOString(),
+    command: `npm run bench -- ${argv.join(' ')}`.trim(), ...part,
+    main_thread_longtasks: browser?.main_thread_longtasks ?? null, browser, soak: null,
+  };
+  if (soakMinutes > 0) {
+    const k = webgpu ?? cpu!;
+    log(`soak: training on ${k.name} for ${soakMinutes} min`);
+    report.soak = await soak(k, { minutes: soakMinutes, where: `node ${k.name}`, heap: nodeHeapAfterGc, device: webgpu?.device, log });
+  }
+  report.seconds = (performance.now() - t0) / 1000;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(formatTable(report));
+  const missing = missingFields(report);
+  console.log(`\nwrote ${out}${missing.length ? `; incomplete for the default run: ${missing.join(', ')}` : ' (complete)'}`);
+  webgpu?.destroy();
+  return report;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runBenchCli(process.argv.slice(2)).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.stack ?? err.message : err);
+      process.exit(1);
+    },
+  );
+}
