@@ -79,7 +79,8 @@ async function tfjsFigures(env: BenchEnv, quick: boolean): Promise<TfjsFigures> 
   const tf = env.tf!;
   const cfg = MODEL_PRESETS.tiny;
   const s = TFJS_SHAPES[quick ? 'quick' : 'full'];
-  const [warm, reps] = quick ? [1, 2] : [1, 3];
+  // generation is short next to a training step: more repeats, so one slow run cannot set the median
+  const [warm, reps, genReps] = quick ? [1, 1, 3] : [1, 3, 4];
   let webgpu: { train: Versus; generate: GenerateVersus } | null = null;
   let cpu: { train: Versus; generate: GenerateVersus } | null = null;
   if (env.webgpu) {
@@ -87,7 +88,7 @@ async function tfjsFigures(env: BenchEnv, quick: boolean): Promise<TfjsFigures> 
     env.log('tfjs webgpu: training step');
     const train = await compareTrainStep(tf, env.webgpu, cfg, s, warm, reps);
     env.log('tfjs webgpu: generation');
-    webgpu = { train, generate: await compareGenerate(tf, env.webgpu, cfg, s, warm, reps, !quick) };
+    webgpu = { train, generate: await compareGenerate(tf, env.webgpu, cfg, s, warm, genReps, !quick) };
   }
   let cpuMatmul = null;
   if (env.cpu) {
@@ -98,7 +99,7 @@ async function tfjsFigures(env: BenchEnv, quick: boolean): Promise<TfjsFigures> 
     const mm: [string, number, number, number][] = [['qkv', N, C, 3 * C], ['attproj', N, C, C], ['fc', N, C, 4 * C], ['fcproj', N, 4 * C, C], ['lm_head', N, C, cfg.vocabSize]];
     cpuMatmul = await benchCpuMatmul(env.cpu, tf, mm, quick ? 3 : 7);
     const train = await compareTrainStep(tf, env.cpu, cfg, s, warm, reps);
-    cpu = { train, generate: await compareGenerate(tf, env.cpu, cfg, s, warm, reps, false) };
+    cpu = { train, generate: await compareGenerate(tf, env.cpu, cfg, s, warm, genReps, false) };
   }
   return {
     train_step_ratio: webgpu?.train.ratio ?? null,

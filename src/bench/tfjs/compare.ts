@@ -127,8 +127,7 @@ export async function compareGenerate(
   let step = 0;
   const misstep = () => decoder.generate({ tokens, promptLen, B: s.genB, Tseq }, { temperature: 1, topK: 0, seed: 3, step: step++, rowOffset: 0 });
   try {
-    // generation is short: a few more repeats than the training step, so one slow run cannot set the median
-    const cache = await interleave(misstep, () => tfGenerate(tm, s.genB, s.genTokens, 'cache', 3), warmup, reps + 1);
+    const cache = await interleave(misstep, () => tfGenerate(tm, s.genB, s.genTokens, 'cache', 3), warmup, reps);
     // recomputing the prefix is much slower: one measured run after one warm-up is enough to rank it
     const recompute = withRecompute ? await interleave(misstep, () => tfGenerate(tm, s.genB, s.genTokens, 'recompute', 3), 1, 1) : null;
     const best = recompute === null || cache.tfjs_ms <= recompute.tfjs_ms ? cache : recompute;
