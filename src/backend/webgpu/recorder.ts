@@ -263,9 +263,17 @@ export class Recorder {
     if (!this.pending) this.releaseRetired();
   }
 
-  /** Wait for `p`, or reject as soon as the device is lost. */
+  /**
+   * Wait for `p`, or reject as soon as the device is lost. Chromium can reject a pending mapAsync
+   * ("buffer was unmapped") just before device.lost settles: a failure waits a moment for the loss, so the
+   * caller sees the device-lost error (with its reason) rather than the symptom.
+   */
   guard<T>(p: Promise<T>): Promise<T> {
-    return Promise.race([p, this.lostSignal]);
+    const explained = p.catch(async (err: unknown) => {
+      await Promise.race([this.lostSignal, new Promise((resolve) => setTimeout(resolve, 200))]);
+      throw err;
+    });
+    return Promise.race([explained, this.lostSignal]);
   }
 
   /** The first error captured by the error scopes of the work submitted so far (clears them). */
