@@ -10,12 +10,14 @@ export interface SuiteRuns {
   /** variant -> seed -> rows, finished runs only */
   rows: Map<string, Map<number, MetricRow[]>>;
   done: DoneRecord[];
+  shared: Set<DoneRecord>; // runs owned by another suite (Variant.sameAs): not counted in this suite's compute
   missing: string[]; // job ids without a finished run
 }
 
 export function loadSuiteRuns(suite: SuiteSpec, runsDir: string): SuiteRuns {
   const rows = new Map<string, Map<number, MetricRow[]>>();
   const done: DoneRecord[] = [];
+  const shared = new Set<DoneRecord>();
   const missing: string[] = [];
   for (const job of suiteJobs(suite, runsDir)) {
     const m = readMetrics(job);
@@ -24,8 +26,9 @@ export function loadSuiteRuns(suite: SuiteSpec, runsDir: string): SuiteRuns {
     if (!rows.has(job.variant)) rows.set(job.variant, new Map());
     rows.get(job.variant)!.set(job.seed, m);
     done.push(d);
+    if (!job.id.startsWith(`${suite.name}/`)) shared.add(d);
   }
-  return { suite, rows, done, missing };
+  return { suite, rows, done, shared, missing };
 }
 
 /** One `npm run experiment` invocation, appended to <runs>/invocations.jsonl when it ends. */

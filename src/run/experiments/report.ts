@@ -23,9 +23,10 @@ export interface ReportOptions {
 const DEFAULTS = RunConfigSchema.parse({});
 const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
 
-/** A config as the fields that differ from the defaults, `key=value` (what `--set` would need). */
-function configText(c: RunConfigInput): string {
-  const entries = Object.entries(c).filter(([k, v]) => v !== undefined && k !== 'seed' && (DEFAULTS as Record<string, unknown>)[k] !== v);
+/** The fields of a config that differ from `base` (the defaults, or a suite's explicit base), as `key=value`. */
+function configText(c: RunConfigInput, base: RunConfigInput = DEFAULTS): string {
+  const b = base as Record<string, unknown>;
+  const entries = Object.entries(c).filter(([k, v]) => v !== undefined && k !== 'seed' && b[k] !== v);
   return entries.length ? entries.map(([k, v]) => `${k}=${String(v)}`).join(', ') : 'the base config';
 }
 
@@ -110,12 +111,16 @@ function budgetTable(all: SuiteRuns[], workers: number): string {
     '| suite | runs (variants × seeds) | steps | prompts × samples | lr | eval problems × samples | compute (sum of run times) | ≈ wall on ' + `${workers} workers |`,
     '|---|---|---:|---|---:|---|---:|---:|',
   ];
+  let total = 0;
   for (const r of all) {
     const b = r.suite.base;
-    const compute = r.done.reduce((a, d) => a + d.wallSeconds, 0);
-    const n = `${r.suite.variants.length} × ${r.suite.seeds.length}${r.missing.length ? ` (${r.missing.length} missing)` : ''}`;
+    const compute = r.done.filter((d) => !r.shared.has(d)).reduce((a, d) => a + d.wallSeconds, 0);
+    total += compute;
+    const notes = [r.shared.size ? `${r.shared.size} shared with another suite, counted there` : '', r.missing.length ? `${r.missing.length} missing` : ''].filter(Boolean);
+    const n = `${r.suite.variants.length} × ${r.suite.seeds.length}${notes.length ? ` (${notes.join('; ')})` : ''}`;
     lines.push(`| ${r.suite.name} | ${n} | ${b.steps} | ${b.promptsPerStep} × ${b.groupSize} | ${b.lr} | ${b.evalProblems} × ${b.evalSamples} | ${minutes(compute)} | ${minutes(compute / Math.max(1, workers))} |`);
   }
+  if (all.length > 1) lines.push(`| **all** | | | | | | ${minutes(total)} | ${minutes(total / Math.max(1, workers))} |`);
   return lines.join('\n');
 }
 
@@ -124,7 +129,7 @@ function section(i: number, runs: SuiteRuns, dir: string, href: string): string 
   const out = [`## ${i}. ${s.title}`, '', `**Claim.** ${s.claim}`, '', `**Setup.** ${s.setup}`, ''];
   const commits = [...new Set(runs.done.map((d) => d.commit))];
   out.push(`**Command.** \`npm run experiment -- --suite ${s.name}\` · seeds ${s.seeds.join(', ')} · commit ${commits.length ? commits.map((c) => `\`${c}\``).join(', ') : '–'} · ${runs.done.length} runs`);
-  out.push('', `Base config: ${configText(s.base)}.`, '', `Variants: ${s.variants.map((v) => `**${v.label}** (${configText(v.config)})`).join('; ')}.`, '');
+  out.push('', `Base config: ${configText(s.base)}.`, '', `Variants: ${s.variants.map((v) => `**${v.label}** (${configText(v.config, s.base)})`).join('; ')}.`, '');
   if (runs.rows.size === 0) {
     out.push(`_Not run yet: no finished runs under the runs directory (${runs.missing.length} jobs missing)._`, '');
     return out.join('\n');
