@@ -17,7 +17,7 @@ const HELP = `Usage: npm run experiment -- --suite <name> [--workers N] [--runs 
 
 Suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.title} (${s.variants.length} variants x ${s.seeds.length} seeds, ${s.base.steps} steps)`).join('\n')}
-  all      the five paper suites (grpo, noisy, srt, lte, denoise): about an hour on 2 cores
+  all      the five paper suites (grpo, noisy, srt, lte, denoise): 57 runs, about 51 min on 2 idle cores
 
   --workers N     worker threads (default 2: one per core of the reference machine; 0 = in this thread)
   --runs DIR      where runs are written and resumed from (default runs/experiments)

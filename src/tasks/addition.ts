@@ -5,6 +5,7 @@
 import type { Rng } from '../backend/rng';
 import { makeHint, parseHint } from './hint';
 import { injectVerified } from './inject';
+import { TRACE_PATTERNS } from './rpr';
 import { assertDifficulty, drawInSplit } from './split';
 import type { Injection, Problem, Split, Task, Verdict } from './task';
 import { verifyTrace, type StepJudge } from './trace';
@@ -149,11 +150,7 @@ export const additionTask: Task = {
   // Structure, never values: carry notes, column shapes, step ends, checks, a conclusion. '#' is any digit
   // (see rpr.ts). A right trace of d columns shows more of these the more carry situations it meets.
   reasoningPatterns: [
-    ';', // a step ends
-    '>', // a conclusion
-    ';>', // the conclusion follows a finished step
-    '!', // a retraction: the model checked a step
-    ';!', // a check right after a finished step
+    ...TRACE_PATTERNS,
     '+0=', // carry in noted: none
     '+1=', // carry in noted: one
     '=0#;', // a column sum without carry out

@@ -5,6 +5,7 @@
 import type { Rng } from '../backend/rng';
 import { makeHint, parseHint } from './hint';
 import { injectVerified } from './inject';
+import { TRACE_PATTERNS } from './rpr';
 import { assertDifficulty, drawInSplit } from './split';
 import type { Injection, Problem, Split, Task, Verdict } from './task';
 import { verifyTrace, type StepJudge } from './trace';
@@ -158,11 +159,7 @@ export const chainTask: Task = {
 
   // Structure, never values ('#' is any digit, see rpr.ts). Longer chains meet more operators and sizes.
   reasoningPatterns: [
-    ';', // a step ends
-    '>', // a conclusion
-    ';>', // the conclusion follows a finished step
-    '!', // a retraction: the model checked a step
-    ';!', // a check right after a finished step
+    ...TRACE_PATTERNS,
     ';!#', // a step redone after a check
     '#+#=', // an addition step
     '#-#=', // a subtraction step

@@ -17,6 +17,15 @@ import type { Task } from './task';
 export const RPR_MAX_DIVISOR = 20;
 export const RPR_NGRAM = 3;
 
+/** The patterns of the trace language itself, shared by every task; each task adds its own after these. */
+export const TRACE_PATTERNS = [
+  ';', // a step ends
+  '>', // a conclusion
+  ';>', // the conclusion follows a finished step
+  '!', // a retraction: the model checked a step
+  ';!', // a check right after a finished step
+] as const;
+
 const compiledPatterns = new Map<string, RegExp>();
 
 /** A pattern as a regular expression: '#' is any digit, everything else literal. */

@@ -2,38 +2,17 @@
 // page served by Vite; the page starts a dedicated Web Worker that creates the backend from navigator.gpu,
 // runs a matmul forward and a sampleNext, and compares both with the CPU backend inside the worker.
 // Fails loudly when WebGPU is missing (the worker reports the error; nothing is skipped).
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/bench/node/chromium';
 import type { WorkerReport } from './fixtures/worker';
 
 const root = fileURLToPath(new URL('./fixtures', import.meta.url));
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless=new', '--enable-unsafe-webgpu', '--enable-webgpu-developer-features', '--no-sandbox',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
-
-/**
- * Debian's chromium, found on PATH (or CHROMIUM_PATH) rather than written here as a path. Never
- * playwright's own download: it cannot be fetched on these machines.
- */
-function chromiumExecutable(): string {
-  const override = process.env.CHROMIUM_PATH;
-  if (override !== undefined && override !== '') return override;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      const candidate = path.join(dir, name);
-      if (dir !== '' && fs.existsSync(candidate)) return candidate;
-    }
-  }
-  throw new Error('no chromium on PATH (apt-get install chromium), and CHROMIUM_PATH is not set');
-}
-
 let server: ViteDevServer;
 let browser: Browser;
 

@@ -5,14 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/bench/node/chromium';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUTPUT = join(ROOT, 'test-output', 'e2e');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless=new', '--enable-unsafe-webgpu', '--enable-webgpu-developer-features', '--no-sandbox',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
+export { CHROMIUM_ARGS };
 
 export interface Served {
   url: string;
@@ -46,7 +43,7 @@ export interface Browser {
 export async function launch(viewport = { width: 1280, height: 800 }, args = CHROMIUM_ARGS): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'misstep-e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args, viewport, acceptDownloads: true,
+    executablePath: chromiumExecutable(), headless: true, args, viewport, acceptDownloads: true,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];

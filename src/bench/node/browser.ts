@@ -1,34 +1,16 @@
 // The benchmark's browser half, driven from Node: Vite serves src/bench/browser/ on 127.0.0.1, headless
 // Debian Chromium (playwright-core, the `chromium` on PATH; SwiftShader WebGPU) opens it, the page's Web
 // Worker measures, and the page publishes its report (with main-thread long tasks) for us to read.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
 import type { BrowserBenchReport, BrowserPart } from '../browser/protocol';
 
 const root = fileURLToPath(new URL('../browser', import.meta.url));
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
-export const CHROMIUM_ARGS = [
-  '--headless=new', '--enable-unsafe-webgpu', '--enable-webgpu-developer-features', '--no-sandbox',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
-
-/** Debian's chromium from PATH (or CHROMIUM_PATH); never playwright's own download. */
-export function chromiumExecutable(): string {
-  const override = process.env.CHROMIUM_PATH;
-  if (override !== undefined && override !== '') return override;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      const candidate = path.join(dir, name);
-      if (dir !== '' && fs.existsSync(candidate)) return candidate;
-    }
-  }
-  throw new Error('no chromium on PATH (apt-get install chromium), and CHROMIUM_PATH is not set');
-}
-
 export interface BrowserBenchOptions {
   quick: boolean;
   tfjs: boolean;

@@ -72,24 +72,28 @@ describe('layernorm', () => {
 });
 
 describe('matmul', () => {
-  const N = 37, C = 20, OC = 45;
-  for (const withBias of [true, false]) {
-    it(`forward ${withBias ? 'with' : 'without'} bias`, async () => {
-      const inp = tw.of(tw.normal(N * C)), w = tw.of(tw.normal(OC * C)), bias = tw.of(tw.normal(OC));
-      const out = tw.zeros(N * OC);
-      tw.run((b, t) => b.matmulForward(t(out), t(inp), t(w), withBias ? t(bias) : null, N, C, OC));
-      await tw.close(out, RTOL, ATOL, 'out');
-    });
+  // N = 37 rows (ragged); OC = 45 takes the generic kernels, the other shapes the vec4 fast paths of
+  // matmul4.wgsl (C % 4 == 0, and OC % 4 == 0 for backward): C = 20 (a block's high channel quad is past C),
+  // OC = 44 (not a multiple of 8), and the shipped model's C = 64 and 256.
+  for (const [N, C, OC] of [[37, 20, 45], [37, 20, 44], [64, 64, 24], [9, 256, 64]]) {
+    for (const withBias of [true, false]) {
+      it(`forward ${withBias ? 'with' : 'without'} bias, N=${N} C=${C} OC=${OC}`, async () => {
+        const inp = tw.of(tw.normal(N * C)), w = tw.of(tw.normal(OC * C)), bias = tw.of(tw.normal(OC));
+        const out = tw.zeros(N * OC);
+        tw.run((b, t) => b.matmulForward(t(out), t(inp), t(w), withBias ? t(bias) : null, N, C, OC));
+        await tw.close(out, RTOL, ATOL, 'out');
+      });
 
-    it(`backward ${withBias ? 'with' : 'without'} dbias`, async () => {
-      const inp = tw.of(tw.normal(N * C)), w = tw.of(tw.normal(OC * C)), dout = tw.of(tw.normal(N * OC));
-      const dinp = tw.of(tw.normal(N * C)), dw = tw.of(tw.normal(OC * C)), db = tw.of(tw.normal(OC));
-      tw.run((b, t) => b.matmulBackward(t(dinp), t(dw), withBias ? t(db) : null, t(dout), t(inp), t(w), N, C, OC));
-      await tw.close(dinp, RTOL, ATOL, 'dinp');
-      // dweight sums N = 37 products per element: same bound, the products are O(1).
-      await tw.close(dw, RTOL, ATOL, 'dweight');
-      await tw.close(db, RTOL, ATOL, 'dbias'); // untouched when null: still equal to the start values
-    });
+      it(`backward ${withBias ? 'with' : 'without'} dbias, N=${N} C=${C} OC=${OC}`, async () => {
+        const inp = tw.of(tw.normal(N * C)), w = tw.of(tw.normal(OC * C)), dout = tw.of(tw.normal(N * OC));
+        const dinp = tw.of(tw.normal(N * C)), dw = tw.of(tw.normal(OC * C)), db = tw.of(tw.normal(OC));
+        tw.run((b, t) => b.matmulBackward(t(dinp), t(dw), withBias ? t(db) : null, t(dout), t(inp), t(w), N, C, OC));
+        await tw.close(dinp, RTOL, ATOL, 'dinp');
+        // dweight sums N products per element: same bound, the products are O(1).
+        await tw.close(dw, RTOL, ATOL, 'dweight');
+        await tw.close(db, RTOL, ATOL, 'dbias'); // untouched when null: still equal to the start values
+      });
+    }
   }
 
   it('odd tiny shapes (1 row, 1 output, C = 1) and a larger one', async () => {
@@ -103,28 +107,31 @@ describe('matmul', () => {
 });
 
 describe('attention', () => {
-  const B = 2, T = 7, NH = 3, C = 21; // head size 7
-  it('forward: out and the saved probabilities (zeros above the diagonal)', async () => {
-    const qkv = tw.of(tw.normal(B * T * 3 * C));
-    const out = tw.zeros(B * T * C), att = tw.zeros(B * NH * T * T);
-    tw.run((b, t) => b.attentionForward(t(out), t(att), t(qkv), B, T, C, NH));
-    await tw.close(out, RTOL, ATOL, 'out');
-    await tw.close(att, RTOL, ATOL, 'att');
-    const g = (await gpu.read(att.g)) as Float32Array;
-    for (let r = 0; r < B * NH * T; r++) {
-      for (let t2 = (r % T) + 1; t2 < T; t2++) expect(g[r * T + t2]).toBe(0);
-    }
-  });
+  // head size 7 takes the generic kernels (attention.wgsl), head size 16 the fast path (attention16.wgsl)
+  for (const [B, T, NH, C] of [[2, 7, 3, 21], [3, 13, 2, 32]]) {
+    const hs = C / NH;
+    it(`forward, head size ${hs}: out and the saved probabilities (zeros above the diagonal)`, async () => {
+      const qkv = tw.of(tw.normal(B * T * 3 * C));
+      const out = tw.zeros(B * T * C), att = tw.zeros(B * NH * T * T);
+      tw.run((b, t) => b.attentionForward(t(out), t(att), t(qkv), B, T, C, NH));
+      await tw.close(out, RTOL, ATOL, 'out');
+      await tw.close(att, RTOL, ATOL, 'att');
+      const g = (await gpu.read(att.g)) as Float32Array;
+      for (let r = 0; r < B * NH * T; r++) {
+        for (let t2 = (r % T) + 1; t2 < T; t2++) expect(g[r * T + t2]).toBe(0);
+      }
+    });
 
-  it('backward accumulates into dqkv', async () => {
-    const qkv = tw.of(tw.normal(B * T * 3 * C));
-    const out = tw.zeros(B * T * C), att = tw.zeros(B * NH * T * T);
-    tw.cpu.attentionForward(out.c, att.c, qkv.c, B, T, C, NH);
-    const attT = tw.of((await tw.cpu.read(att.c)) as Float32Array);
-    const dqkv = tw.of(tw.normal(B * T * 3 * C)), dout = tw.of(tw.normal(B * T * C));
-    tw.run((b, t) => b.attentionBackward(t(dqkv), t(dout), t(qkv), t(attT), B, T, C, NH));
-    await tw.close(dqkv, RTOL, ATOL, 'dqkv');
-  });
+    it(`backward, head size ${hs}: accumulates into dqkv`, async () => {
+      const qkv = tw.of(tw.normal(B * T * 3 * C));
+      const out = tw.zeros(B * T * C), att = tw.zeros(B * NH * T * T);
+      tw.cpu.attentionForward(out.c, att.c, qkv.c, B, T, C, NH);
+      const attT = tw.of((await tw.cpu.read(att.c)) as Float32Array);
+      const dqkv = tw.of(tw.normal(B * T * 3 * C)), dout = tw.of(tw.normal(B * T * C));
+      tw.run((b, t) => b.attentionBackward(t(dqkv), t(dout), t(qkv), t(attT), B, T, C, NH));
+      await tw.close(dqkv, RTOL, ATOL, 'dqkv');
+    });
+  }
 });
 
 describe('gelu, residual, accumulate', () => {
