@@ -63,7 +63,9 @@ export function parseFlags<T extends FlagTable>(argv: readonly string[], table: 
     const arg = argv[i];
     if (!arg.startsWith('--')) {
       const near = arg.startsWith('-') ? nearest(arg.replace(/^-+/, ''), names) : undefined;
-      throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: options start with --${near ? ` (did you mean --${near}?)` : ''}`);
+      // `npm run x --flag v` keeps --flag for npm itself and passes only v on
+      const why = near ? ` (did you mean --${near}?)` : ' (npm keeps options written before a lone -- for itself: npm run <script> -- --option value)';
+      throw new UsageError(`unexpected argument ${JSON.stringify(arg)}: options start with --${why}`);
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq >= 0 ? eq : undefined);
