@@ -1,6 +1,7 @@
 // The four CLI entry points, run as a user runs them (npm run <script> -- ...): unknown flags refused with
 // the nearest known one, a flag given twice with different values refused, missing values and bad numbers
 // named, and `--out` onto an existing run refused. Refusals come before any work (exit 2, nothing written).
+// Each test uses its own temporary folders, so they run side by side.
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ function expectRefused(r: CliResult, message: RegExp) {
   expect(r.status).toBe(2);
 }
 
-describe('npm run train', () => {
+describe.concurrent('npm run train', { timeout: 120_000 }, () => {
   it('refuses a mistyped flag and names the nearest one', async () => {
     const out = join(tmp(), 'run');
     expectRefused(await npmRun('train', ['--step', '100', '--out', out]), /unknown option --step: did you mean --steps\?/);
@@ -61,7 +62,7 @@ describe('npm run train', () => {
   });
 });
 
-describe('npm run experiment', () => {
+describe.concurrent('npm run experiment', { timeout: 120_000 }, () => {
   it('refuses an unknown flag, listing the known ones when none is near', async () => {
     const runs = tmp();
     expectRefused(await npmRun('experiment', ['--suite', 'smoke', '--runs', runs, '--bogus']), /unknown option --bogus: expected one of --suite, --workers, --runs, --out, --report-only/);
@@ -75,7 +76,7 @@ describe('npm run experiment', () => {
   });
 });
 
-describe('npm run bench', () => {
+describe.concurrent('npm run bench', { timeout: 120_000 }, () => {
   it('refuses a mistyped flag before measuring anything', async () => {
     const out = join(tmp(), 'bench.json');
     expectRefused(await npmRun('bench', ['--quik', '--backend', 'cpu', '--no-browser', '--no-tfjs', '--out', out]), /unknown option --quik: did you mean --quick\?/);
@@ -89,7 +90,7 @@ describe('npm run bench', () => {
   });
 });
 
-describe('npm run make-checkpoints', () => {
+describe.concurrent('npm run make-checkpoints', { timeout: 120_000 }, () => {
   it('refuses a mistyped flag and a flag given twice before pretraining', async () => {
     const out = join(tmp(), 'checkpoints');
     expectRefused(await npmRun('make-checkpoints', ['--task', 'addition', '--stpes', '5', '--out', out]), /unknown option --stpes: did you mean --steps\?/);

@@ -12,7 +12,7 @@ export interface CliResult {
   timedOut: boolean;
 }
 
-export function npmRun(script: string, args: string[], timeoutMs = 30_000): Promise<CliResult> {
+export function npmRun(script: string, args: string[], timeoutMs = 60_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('npm', ['run', script, '--', ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
