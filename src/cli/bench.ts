@@ -12,36 +12,37 @@ import { nodeHeapAfterGc, nodeRuntime, nodeTfjs, nodeWebGpuBackend } from '../be
 import { formatTable, missingFields, type BenchReport } from '../bench/report';
 import { runBench } from '../bench/run';
 import { soak } from '../bench/soak';
-import { parseArgs, stringFlag } from './args';
+import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
+
+const FLAGS = {
+  quick: { kind: 'boolean', help: 'small shapes, one measured repeat: under two minutes (CI runs this)' },
+  out: { kind: 'string', value: 'FILE.json', help: 'where the JSON report goes (default test-output/bench-<quick|full>.json)' },
+  backend: { kind: 'string', value: 'B', help: 'which backends to measure', choices: ['webgpu', 'cpu', 'both'], default: 'both' },
+  'no-browser': { kind: 'boolean', help: 'skip the headless-Chromium half (browser figures, main-thread long tasks)' },
+  'no-tfjs': { kind: 'boolean', help: 'skip the TensorFlow.js comparisons' },
+  soak: { kind: 'number', value: 'MINUTES', help: 'train continuously for MINUTES and report JS heap / GPU bytes at start and end', default: 0 },
+} as const;
 
 const HELP = `Usage: npm run bench -- [options]
-  --quick                 small shapes, one measured repeat: under two minutes (CI runs this)
-  --out FILE.json         where the JSON report goes (default test-output/bench-<quick|full>.json)
-  --backend B             webgpu | cpu | both (default both)
-  --no-browser            skip the headless-Chromium half (browser figures, main-thread long tasks)
-  --no-tfjs               skip the TensorFlow.js comparisons
-  --soak MINUTES          train continuously for MINUTES and report JS heap / GPU bytes at start and end`;
+${formatFlags(FLAGS)}`;
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
 export async function runBenchCli(argv: string[]): Promise<BenchReport> {
-  const args = parseArgs(argv);
-  if (args.flags.has('help')) { console.log(HELP); process.exit(0); }
-  const quick = args.flags.has('quick');
-  const which = stringFlag(args, 'backend', 'both')!;
-  if (!['webgpu', 'cpu', 'both'].includes(which)) throw new Error(`--backend must be webgpu, cpu or both, got ${JSON.stringify(which)}`);
-  const soakFlag = stringFlag(args, 'soak');
-  const soakMinutes = soakFlag === undefined ? 0 : Number(soakFlag);
-  if (!(soakMinutes >= 0)) throw new Error(`--soak needs a number of minutes, got ${JSON.stringify(soakFlag)}`);
-  const out = stringFlag(args, 'out', `test-output/bench-${quick ? 'quick' : 'full'}.json`)!;
+  if (wantsHelp(argv)) { console.log(HELP); process.exit(0); }
+  const args = parseFlags(argv, FLAGS);
+  const quick = args.quick;
+  const which = args.backend;
+  const soakMinutes = args.soak;
+  const out = args.out ?? `test-output/bench-${quick ? 'quick' : 'full'}.json`;
   const t0 = performance.now();
 
   const webgpu: WebGpuBackend | null = which === 'cpu' ? null : await nodeWebGpuBackend();
   const cpu = which === 'webgpu' ? null : new CpuBackend();
-  const tfjs = !args.flags.has('no-tfjs');
+  const tfjs = !args['no-tfjs'];
   const tf = tfjs ? await nodeTfjs(webgpu !== null) : null;
   const part = await runBench({ where: 'node', runtime: nodeRuntime(), webgpu, cpu, tf, log }, { quick, peak: true, ops: true, step: true, tfjs });
-  const browser = args.flags.has('no-browser') || which === 'cpu' ? null : await runBrowserBench({ quick, tfjs: tfjs && !quick, log });
+  const browser = args['no-browser'] || which === 'cpu' ? null : await runBrowserBench({ quick, tfjs: tfjs && !quick, log });
   const report: BenchReport = {
     version: 1, mode: quick ? 'quick' : 'full', generated_at: new Date().toISOString(),
     command: `npm run bench -- ${argv.join(' ')}`.trim(), ...part,
@@ -62,12 +63,4 @@ export async function runBenchCli(argv: string[]): Promise<BenchReport> {
   return report;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runBenchCli(process.argv.slice(2)).then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.stack ?? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain('bench', async () => { await runBenchCli(process.argv.slice(2)); }, { stack: true });

@@ -11,7 +11,15 @@ import { writeReport } from '../run/experiments/report';
 import { runJobs, type RunSummary } from '../run/experiments/runner';
 import type { SuiteSpec } from '../run/experiments/spec';
 import { PAPER_SUITES, SUITES, getSuite } from '../run/experiments/suites';
-import { intFlag, parseArgs, stringFlag } from './args';
+import { UsageError, formatFlags, parseFlags, runMain, wantsHelp } from './args';
+
+const FLAGS = {
+  suite: { kind: 'string', value: '<name>', help: 'the suite to run (listed above); required', choices: [...SUITES.map((s) => s.name), 'all'] },
+  workers: { kind: 'int', value: 'N', help: 'worker threads (one per core of the reference machine; 0 = in this thread)', default: 2 },
+  runs: { kind: 'string', value: 'DIR', help: 'where runs are written and resumed from', default: join('runs', 'experiments') },
+  out: { kind: 'string', value: 'DIR', help: 'where the report goes (default docs for paper suites, the runs dir for smoke)' },
+  'report-only': { kind: 'boolean', help: 'only regenerate the report from finished runs' },
+} as const;
 
 const HELP = `Usage: npm run experiment -- --suite <name> [--workers N] [--runs DIR] [--out DIR] [--report-only]
 
@@ -19,10 +27,8 @@ Suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.title} (${s.variants.length} variants x ${s.seeds.length} seeds, ${s.base.steps} steps)`).join('\n')}
   all      the five paper suites (grpo, noisy, srt, lte, denoise): 57 runs, about 51 min on 2 idle cores
 
-  --workers N     worker threads (default 2: one per core of the reference machine; 0 = in this thread)
-  --runs DIR      where runs are written and resumed from (default runs/experiments)
-  --out DIR       where the report goes (default docs for paper suites, the runs dir for smoke)
-  --report-only   only regenerate the report from finished runs`;
+Options:
+${formatFlags(FLAGS)}`;
 
 /** The short commit of the working tree, for the report; 'unknown' outside a git checkout. */
 export function gitCommit(): string {
@@ -74,15 +80,16 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
 }
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (args.flags.has('help') || !args.flags.has('suite')) { console.log(HELP); return args.flags.has('help') ? 0 : 1; }
-  const name = stringFlag(args, 'suite')!;
+  if (wantsHelp(argv)) { console.log(HELP); return 0; }
+  const args = parseFlags(argv, FLAGS);
+  const name = args.suite;
+  if (name === undefined) throw new UsageError(`--suite is required: one of ${FLAGS.suite.choices.join(', ')}`);
   const suites = name === 'all' ? PAPER_SUITES : [getSuite(name)];
   const smoke = suites.every((s) => !PAPER_SUITES.includes(s));
-  const runsDir = stringFlag(args, 'runs', join('runs', 'experiments'))!;
+  const runsDir = args.runs;
   const { summary, report } = await runExperiment({
-    suites, runsDir, outDir: stringFlag(args, 'out', smoke ? runsDir : 'docs')!, reportName: smoke ? `${name}-results` : 'results',
-    workers: intFlag(args, 'workers', 2)!, command: `npm run experiment -- ${argv.join(' ')}`, reportOnly: args.flags.has('report-only'),
+    suites, runsDir, outDir: args.out ?? (smoke ? runsDir : 'docs'), reportName: smoke ? `${name}-results` : 'results',
+    workers: args.workers, command: `npm run experiment -- ${argv.join(' ')}`, reportOnly: args['report-only'],
   });
   if (summary) {
     console.log(`${summary.ran.length} runs done, ${summary.skipped.length} already finished (skipped), ${summary.failed.length} failed, in ${(summary.wallSeconds / 60).toFixed(1)} min`);
@@ -92,9 +99,4 @@ async function main(argv: string[]): Promise<number> {
   return summary && summary.failed.length > 0 ? 1 : 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
-    console.error(`experiment failed: ${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  });
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain('experiment', () => main(process.argv.slice(2)));

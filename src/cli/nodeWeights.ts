@@ -9,7 +9,7 @@ export const CHECKPOINT_DIR = fileURLToPath(new URL('../../public/checkpoints/',
 export function nodeWeights(task: string, dir = CHECKPOINT_DIR): WeightsSource {
   return async (name) => {
     const path = `${dir}${task}-${name}.safetensors`;
-    if (!existsSync(path)) throw new Error(`no ${name} checkpoint for ${task} at ${path}: run \`npm run pretrain\` first`);
+    if (!existsSync(path)) throw new Error(`no ${name} checkpoint for ${task} at ${path}: run \`npm run make-checkpoints\` first`);
     return loadCheckpoint(new Uint8Array(readFileSync(path)));
   };
 }

@@ -1,4 +1,4 @@
-// npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--out DIR]
+// npm run make-checkpoints -- [--task addition|chain|all] [--seed S] [--steps MAX] [--out DIR] [--backend cpu|webgpu]
 // Trains the shipped weak checkpoints on the CPU backend and writes DIR/<task>-weak.safetensors and
 // DIR/<task>-weak.json (the manifest: config, tokenizer, seed, steps, measured Pass@1 / Pass@8).
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -6,36 +6,45 @@ import { join } from 'node:path';
 import { saveCheckpoint } from '../model/checkpoint';
 import { PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
 import { TASKS } from '../tasks';
-import { intFlag, parseArgs, stringFlag } from './args';
+import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
 import { createNodeBackend } from './nodeBackend';
 import { ProgressBar } from './progress';
 
 /**
  * weak: the policy every RL run starts from (Pass@1 on the RL difficulty in the 15-50% window).
- * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces (methods.md section 4).
+ * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces (see docs/methods.md).
  */
 const WEAK_VARIANTS = [
   { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3 },
   { name: 'weaker', model: 'micro', stopAtPassAt1: 0.15 },
 ] as const;
 
-const HELP = `npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--out DIR] [--backend cpu|webgpu]
+// The pretraining flags, one line each (npm run make-checkpoints -- --help prints them from here).
+const FLAGS = {
+  task: { kind: 'string', value: 'T', help: 'which task\'s checkpoints', choices: [...Object.keys(TASKS), 'all'], default: 'all' },
+  seed: { kind: 'int', value: 'S', help: 'random seed', default: PRETRAIN_DEFAULTS.seed },
+  steps: { kind: 'int', value: 'MAX', help: 'most steps per checkpoint (each stops early once weak enough)', default: PRETRAIN_DEFAULTS.maxSteps },
+  out: { kind: 'string', value: 'DIR', help: 'where the checkpoints are written (the shipped ones live there)', default: 'public/checkpoints' },
+  backend: { kind: 'string', value: 'B', help: 'where the maths runs', choices: ['cpu', 'webgpu'], default: 'cpu' },
+} as const;
+
+const HELP = `Usage: npm run make-checkpoints -- [options]
 Supervised training on gold traces, stopped early to give a weak policy (see docs/architecture.md).
-Defaults: --task all --seed ${PRETRAIN_DEFAULTS.seed} --steps ${PRETRAIN_DEFAULTS.maxSteps} --out public/checkpoints --backend cpu`;
+
+${formatFlags(FLAGS)}`;
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.flags.has('help')) { console.log(HELP); return; }
-  const which = stringFlag(args, 'task', 'all')!;
-  const tasks = which === 'all' ? Object.keys(TASKS) : [which];
-  const out = stringFlag(args, 'out', 'public/checkpoints')!;
+  const argv = process.argv.slice(2);
+  if (wantsHelp(argv)) { console.log(HELP); return; }
+  const args = parseFlags(argv, FLAGS);
+  const tasks = args.task === 'all' ? Object.keys(TASKS) : [args.task];
+  const out = args.out;
   mkdirSync(out, { recursive: true });
   for (const task of tasks) for (const variant of WEAK_VARIANTS) {
-    if (!TASKS[task]) throw new Error(`--task must be one of ${Object.keys(TASKS).join(', ')} or all`);
-    const backend = await createNodeBackend(stringFlag(args, 'backend', 'cpu')!);
+    const backend = await createNodeBackend(args.backend);
     const opts = {
       ...PRETRAIN_DEFAULTS, model: variant.model, stopAtPassAt1: variant.stopAtPassAt1, task,
-      seed: intFlag(args, 'seed', PRETRAIN_DEFAULTS.seed)!, maxSteps: intFlag(args, 'steps', PRETRAIN_DEFAULTS.maxSteps)!,
+      seed: args.seed, maxSteps: args.steps,
     };
     const bar = new ProgressBar(opts.maxSteps, `pretrain ${task}-${variant.name}`);
     let lastCheck = '';
@@ -57,7 +66,4 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(`pretrain failed: ${(e as Error).message}`);
-  process.exit(1);
-});
+runMain('make-checkpoints', main);

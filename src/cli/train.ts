@@ -10,14 +10,32 @@ import { PRESETS, getPreset } from '../run/presets';
 import type { MetricRow } from '../run/records';
 import { decodeRunState, encodeRunState } from '../run/runState';
 import { Trainer } from '../run/trainer';
-import { intFlag, parseArgs, stringFlag } from './args';
+import { UsageError, formatFlags, parseFlags, runMain, wantsHelp } from './args';
 import { nodeWeights } from './nodeWeights';
 import { createNodeBackend } from './nodeBackend';
 import { ProgressBar } from './progress';
 
+const DEFAULT_PRESET = 'grpo';
+const FLAGS = {
+  preset: { kind: 'string', value: '<name>', help: `start from this preset (listed below; default ${DEFAULT_PRESET})` },
+  set: { kind: 'pairs', value: 'key=value', help: 'override one config field (listed below); repeatable', keys: configFields().map((f) => f.key) },
+  steps: { kind: 'int', value: 'N', help: 'train up to N steps in all (default: the preset\'s, or the resumed run\'s)' },
+  seed: { kind: 'int', value: 'S', help: 'random seed (default: the preset\'s)' },
+  backend: { kind: 'string', value: 'B', help: 'where the maths runs', choices: ['cpu', 'webgpu'], default: 'cpu' },
+  out: { kind: 'string', value: 'DIR', help: 'the run folder (default runs/<preset>-seed<seed>); refused if it holds a run' },
+  overwrite: { kind: 'boolean', help: 'let --out replace the run already in DIR' },
+  resume: { kind: 'string', value: 'DIR', help: 'continue the stopped run in DIR (with its own config) up to --steps' },
+} as const;
+
+/** What a run folder holds; --out onto a folder with any of them is refused unless --overwrite. */
+const RUN_FILES = ['config.json', 'metrics.jsonl', 'traces.jsonl', 'checkpoint.safetensors'];
+
 const HELP = `Usage:
-  npm run train -- --preset <name> [--set key=value ...] [--steps N] [--seed S] [--backend cpu|webgpu] [--out DIR]
+  npm run train -- --preset <name> [--set key=value ...] [--steps N] [--seed S] [--backend cpu|webgpu] [--out DIR [--overwrite]]
   npm run train -- --resume DIR --steps N      continue a stopped run up to N steps in all
+
+Options:
+${formatFlags(FLAGS)}
 
 Presets:
 ${PRESETS.map((p) => `  ${p.name.padEnd(12)} ${p.description}`).join('\n')}
@@ -32,28 +50,37 @@ function keepRows(path: string, keep: (row: MetricRow) => boolean): string {
 }
 
 export async function runTraining(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
-  if (args.flags.has('help')) { console.log(HELP); return; }
-  const resumeDir = stringFlag(args, 'resume');
+  if (wantsHelp(argv)) { console.log(HELP); return; }
+  const args = parseFlags(argv, FLAGS);
   let config: RunConfig;
   let out: string;
   let resumeState: ReturnType<typeof decodeRunState>['state'] | null = null;
-  if (resumeDir) {
-    out = resumeDir;
+  if (args.resume !== undefined) {
+    // a resumed run keeps its own config and folder: a flag that would change them would be ignored
+    const given = { preset: args.preset !== undefined, set: args.set.length > 0, seed: args.seed !== undefined, out: args.out !== undefined, overwrite: args.overwrite };
+    const ignored = Object.keys(given).filter((k) => given[k as keyof typeof given]);
+    if (ignored.length) throw new UsageError(`--resume continues a run with its own config and folder; --${ignored.join(', --')} cannot be combined with it`);
+    out = args.resume;
     const ckPath = join(out, 'checkpoint.safetensors');
     if (!existsSync(ckPath)) throw new Error(`--resume ${out}: no checkpoint.safetensors there`);
     const decoded = decodeRunState(new Uint8Array(readFileSync(ckPath)));
-    config = { ...decoded.config, steps: intFlag(args, 'steps', decoded.config.steps)! };
+    config = { ...decoded.config, steps: args.steps ?? decoded.config.steps };
     resumeState = decoded.state;
   } else {
-    const preset = getPreset(stringFlag(args, 'preset', 'grpo')!);
+    const preset = getPreset(args.preset ?? DEFAULT_PRESET);
     const input: Record<string, unknown> = { ...preset.config };
-    for (const [k, v] of args.sets) input[k] = coerceField(k, v);
-    for (const k of ['steps', 'seed'] as const) { const v = intFlag(args, k); if (v !== undefined) input[k] = v; }
+    for (const [k, v] of args.set) input[k] = coerceField(k, v);
+    if (args.steps !== undefined) input.steps = args.steps;
+    if (args.seed !== undefined) input.seed = args.seed;
     config = parseRunConfig(input);
-    out = stringFlag(args, 'out', join('runs', `${preset.name}-seed${config.seed}`))!;
+    out = args.out ?? join('runs', `${preset.name}-seed${config.seed}`);
+    const held = RUN_FILES.filter((f) => existsSync(join(out, f)));
+    if (held.length && !args.overwrite) {
+      throw new UsageError(`--out ${out} already holds a run (${held.join(', ')}). Continue it with \`npm run train -- --resume ${out} --steps N\`, `
+        + 'choose another --out, or add --overwrite to replace it');
+    }
   }
-  const backend = await createNodeBackend(stringFlag(args, 'backend', 'cpu')!);
+  const backend = await createNodeBackend(args.backend);
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const trainer = await Trainer.create(backend, config, nodeWeights(config.task));
@@ -102,9 +129,4 @@ export async function runTraining(argv: string[]): Promise<void> {
   backend.destroy();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  runTraining(process.argv.slice(2)).catch((e) => {
-    console.error(`train failed: ${(e as Error).message}`);
-    process.exit(1);
-  });
-}
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain('train', () => runTraining(process.argv.slice(2)));

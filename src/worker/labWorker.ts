@@ -25,7 +25,7 @@ function emit(event: LabEvent, transfer: Transferable[] = []): void {
 async function fetchCheckpoint(file: string): Promise<ModelCheckpoint> {
   const url = new URL(file, checkpointBase).href;
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`could not load the model checkpoint ${file} (HTTP ${res.status}); is public/checkpoints/ filled (npm run pretrain)?`);
+  if (!res.ok) throw new Error(`could not load the model checkpoint ${file} (HTTP ${res.status}); is public/checkpoints/ filled (npm run make-checkpoints)?`);
   return loadCheckpoint(new Uint8Array(await res.arrayBuffer()));
 }
 
