@@ -73,7 +73,7 @@ export class Lab {
     // experiment: only a bare address reopens the run this browser showed last.
     const mine = storage(() => sessionStorage)?.getItem(TAB_RUN);
     const stored = mine ? await this.db.load(mine) : null;
-    if (stored && (!url.explicit || sameConfig(stored.record.config, config))) return this.open(stored, stored.record.status === 'running');
+    if (stored && (!url.explicit || sameConfig(stored.record.config, config))) return this.open(stored, stored.record.status === 'running', 'wait');
     const last = url.explicit ? null : storage(() => localStorage)?.getItem(LAST_RUN);
     const lastRun = last ? await this.db.load(last) : null;
     if (lastRun) await this.open(lastRun, false);
@@ -123,8 +123,11 @@ export class Lab {
 
   // ---- one writer per run (Web Locks) ----
 
-  /** Hold the run's lock (steal: take it from another tab) and name this tab as its writer. */
-  private async claim(id: string, steal = false): Promise<boolean> {
+  /**
+   * Hold the run's lock and name this tab as its writer. 'try': only if free; 'wait': give a tab that is
+   * going away (this tab's previous page, on a reload) a moment to let go; 'steal': take it from another tab.
+   */
+  private async claim(id: string, how: 'try' | 'wait' | 'steal' = 'try'): Promise<boolean> {
     if (this.held?.id === id) return true;
     this.release();
     const locks = (navigator as Navigator & { locks?: LockManager }).locks;
@@ -132,13 +135,15 @@ export class Lab {
     const got = await new Promise<boolean>((resolve) => {
       let release!: () => void;
       const hold = new Promise<void>((r) => { release = r; });
-      locks.request(`misstep.run.${id}`, steal ? { steal: true } : { ifAvailable: true }, async (lock) => {
+      const options: LockOptions = how === 'steal' ? { steal: true } : how === 'wait' ? { signal: AbortSignal.timeout(2000) } : { ifAvailable: true };
+      locks.request(`misstep.run.${id}`, options, async (lock) => {
         if (!lock) return resolve(false);
         this.held = { id, release };
         resolve(true);
         await hold;
       }).catch(() => {
-        // stolen by another tab (AbortError): it trains the run now
+        resolve(false); // waited in vain (a no-op once resolved)
+        // or stolen by another tab (AbortError): it trains the run now
         if (this.held?.id !== id) return;
         this.held = null;
         void this.lost(id);
@@ -166,7 +171,7 @@ export class Lab {
   async takeOver(): Promise<void> {
     const id = this.store.getState().runId;
     if (!id || !this.db) return;
-    await this.claim(id, true);
+    await this.claim(id, 'steal');
     const run = await this.db.load(id);
     if (run) await this.open(run, false);
   }
@@ -288,9 +293,9 @@ export class Lab {
    * Show a stored run; Start continues it from its checkpoint. Read-only while another tab trains it.
    * `resume`: continue training at once (a reload in the middle of a run).
    */
-  async open(run: StoredRun, resume: boolean): Promise<void> {
+  async open(run: StoredRun, resume: boolean, claim: 'try' | 'wait' = 'try'): Promise<void> {
     const id = run.record.id;
-    const writable = await this.claim(id);
+    const writable = await this.claim(id, claim);
     const ck = run.checkpoint;
     const series = ck ? rowsBefore(run.series, ck.step, ck.evalDone) : run.series;
     const pool: TraceRow[] = run.record.latestTraces.length ? run.record.latestTraces : run.traces;
