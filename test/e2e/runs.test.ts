@@ -122,14 +122,15 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
     } finally {
       await two.close();
     }
+    await one.goto(served.url); // the tab that took over is closed: the run is free to train in this tab again
+    await expect.poll(() => status(one), { timeout: 120_000 }).toMatch(/^Paused · Restored/);
+    expect(await one.getByTestId('read-only').count()).toBe(0);
   });
 
   it('presets are whole configs, edits say "Custom (from ...)", and Start says why it is off', async () => {
     const { page } = b;
-    await page.goto(served.url); // the tab that took over is closed: this tab's run is free to train here again
-    await expect.poll(() => status(page), { timeout: 120_000 }).toMatch(/^Paused · Restored/);
-    expect(await page.getByTestId('read-only').count()).toBe(0);
-    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    await page.goto(`${served.url}?seed=5`); // a link: its experiment, no stored run
+    await expect.poll(() => startButton(page).isEnabled(), { timeout: 120_000 }).toBe(true);
     const preset = page.getByRole('combobox', { name: 'Preset' });
     const group = page.getByRole('textbox', { name: 'Group size G' });
     await preset.selectOption('grpo');
@@ -165,7 +166,8 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
 
   it('a link is its own experiment, even when all its fields are bad; a too-long link is refused in words', async () => {
     const { page } = b;
-    await page.goto(served.url + EXPERIMENT);
+    await page.goto(served.url + EXPERIMENT.replace('seed=3', 'seed=4'));
+    await expect.poll(() => startButton(page).isEnabled(), { timeout: 120_000 }).toBe(true);
     await startButton(page).click(); // a new run, now this browser's last
     await waitForStep(page, 1);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
