@@ -28,7 +28,9 @@ async function commit(c: StepCommit): Promise<void> {
   runsDb ??= RunsDb.open().catch(() => null); // no IndexedDB: the page has said runs are not saved
   const db = await runsDb;
   if (!db) return;
-  if (!(await db.commitStep(writer, c))) throw new Error('Another tab took this run over; training stopped here.');
+  const result = await db.commitStep(writer, c);
+  if (result === 'taken') throw new Error('Another tab took this run over; training stopped here.');
+  if (result === 'gone') throw new Error('This run was deleted (in another tab?); training stopped.');
   runsChannel?.postMessage({ id: c.tag, step: c.checkpoint.step, status: c.status } satisfies RunsChannelMessage);
 }
 

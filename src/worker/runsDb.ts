@@ -95,16 +95,17 @@ export class RunsDb {
 
   /**
    * Store one checkpoint with the rows and traces since the previous one and the record's step and status,
-   * in one transaction. False (and nothing written) when the run is gone or another tab is its writer now.
+   * in one transaction. Nothing is written when the run was deleted ('gone') or another tab is its writer
+   * now ('taken').
    */
-  async commitStep(writer: string, c: StepCommit): Promise<boolean> {
+  async commitStep(writer: string, c: StepCommit): Promise<'stored' | 'gone' | 'taken'> {
     const id = c.tag;
     const tx = this.db.transaction(['runs', 'rows', 'traces', 'checkpoints'], 'readwrite');
     const rec = await tx.objectStore('runs').get(id);
     if (!rec || rec.writer !== writer) {
       tx.abort();
       await tx.done.catch(() => undefined);
-      return false;
+      return rec ? 'taken' : 'gone';
     }
     const ops: Promise<unknown>[] = [];
     if (c.rows.length) {
@@ -121,7 +122,7 @@ export class RunsDb {
     ops.push(tx.objectStore('runs').put({ ...rec, step: c.checkpoint.step, status: c.status, latestTraces, updatedAt: Date.now() }));
     await Promise.all(ops);
     await tx.done;
-    return true;
+    return 'stored';
   }
 
   async load(id: string): Promise<StoredRun | null> {
