@@ -16,6 +16,33 @@ export const REWARDS = [
 const num = (min: number, max: number) => z.number().min(min).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * Rules between fields, each named with both fields. They live in the schema, so the CLI, the lab's form,
+ * its URL reader and its run-file importer all refuse the same combinations with the same words.
+ */
+interface CrossFieldRule {
+  fields: readonly [string, string];
+  applies(c: CrossFieldConfig): boolean;
+  holds(c: CrossFieldConfig): boolean;
+  message(c: CrossFieldConfig): string;
+}
+type CrossFieldConfig = { method: string; groupSize: number; denoiseK: number; denoisePoolProblems: number; trainProblems: number };
+
+export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  {
+    fields: ['denoiseK', 'groupSize'],
+    applies: (c) => c.method === 'denoise',
+    holds: (c) => c.denoiseK <= c.groupSize,
+    message: (c) => `denoiseK = ${c.denoiseK} is more than groupSize = ${c.groupSize}: DenoiseRL's K prefixed samples may not outnumber its N normal samples`,
+  },
+  {
+    fields: ['denoisePoolProblems', 'trainProblems'],
+    applies: (c) => c.method === 'denoise',
+    holds: (c) => c.denoisePoolProblems <= c.trainProblems,
+    message: (c) => `denoisePoolProblems = ${c.denoisePoolProblems} is more than trainProblems = ${c.trainProblems}: the wrong-trace pool is built from the training problems`,
+  },
+];
+
 export const RunConfigSchema = z
   .object({
     seed: int(0, 2 ** 32 - 1).default(1),
@@ -80,7 +107,12 @@ export const RunConfigSchema = z
     tracesPerStep: int(0, 256).default(16),
     steps: int(0, 1_000_000).default(100),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    for (const rule of CROSS_FIELD_RULES) {
+      if (rule.applies(c) && !rule.holds(c)) ctx.addIssue({ code: 'custom', path: [rule.fields[0]], params: { fields: rule.fields }, message: rule.message(c) });
+    }
+  });
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
@@ -114,6 +146,7 @@ export function parseRunConfig(input: unknown): RunConfig {
   const obj = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
   const problems = r.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
+    if (issue.code === 'custom') return issue.message; // a cross-field rule: its message names both fields
     const key = String(issue.path[0] ?? '');
     return `${key} = ${JSON.stringify(obj[key])}: expected ${allowedOf(key)}`;
   });

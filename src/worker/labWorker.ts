@@ -1,5 +1,6 @@
 // The lab's dedicated worker: picks a backend (WebGPU when it works, else the CPU backend, with the reason),
-// runs the training loop (session.ts) and streams batches to the page through comlink.
+// runs the training loop (session.ts), stores each checkpoint with its rows in IndexedDB (runsDb.ts) and
+// streams batches to the page through comlink.
 import './noEval'; // first: before any zod parse
 import * as Comlink from 'comlink';
 import type { Backend } from '../backend/backend';
@@ -7,7 +8,8 @@ import { CpuBackend } from '../backend/cpu';
 import { createWebGpuBackend, WebGpuBackend } from '../backend/webgpu';
 import { loadCheckpoint, type Checkpoint as ModelCheckpoint } from '../model/checkpoint';
 import type { WeightsSource } from '../run/trainer';
-import type { BackendChoice, BackendInfo, LabEvent, LabWorkerApi } from './protocol';
+import type { BackendChoice, BackendInfo, LabEvent, LabWorkerApi, StepCommit } from './protocol';
+import { RunsDb, RUNS_CHANNEL, type RunsChannelMessage } from './runsDb';
 import { LabSession } from './session';
 
 const SOFTWARE = /swiftshader|lavapipe|llvmpipe|software|microsoft basic render/i;
@@ -17,6 +19,20 @@ let checkpointBase = '';
 let backend: Backend | null = null;
 let session: LabSession | null = null;
 const weightsCache = new Map<string, Promise<ModelCheckpoint>>();
+let writer = '';
+let runsDb: Promise<RunsDb | null> | null = null;
+const runsChannel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(RUNS_CHANNEL) : null;
+
+/** Store a checkpoint and its rows in one transaction, then tell every tab; refuse if this tab lost the run. */
+async function commit(c: StepCommit): Promise<void> {
+  runsDb ??= RunsDb.open().catch(() => null); // no IndexedDB: the page has said runs are not saved
+  const db = await runsDb;
+  if (!db) return;
+  const result = await db.commitStep(writer, c);
+  if (result === 'taken') throw new Error('Another tab took this run over; training stopped here.');
+  if (result === 'gone') throw new Error('This run was deleted (in another tab?); training stopped.');
+  runsChannel?.postMessage({ id: c.tag, step: c.checkpoint.step, status: c.status } satisfies RunsChannelMessage);
+}
 
 function emit(event: LabEvent, transfer: Transferable[] = []): void {
   listener?.(transfer.length > 0 ? Comlink.transfer(event, transfer) : event);
@@ -72,7 +88,7 @@ async function createBackend(choice: BackendChoice): Promise<{ backend: Backend;
 async function switchBackend(choice: BackendChoice): Promise<BackendInfo> {
   const next = await createBackend(choice);
   if (session) await session.setBackend(next.backend);
-  else session = new LabSession(next.backend, { emit, weights });
+  else session = new LabSession(next.backend, { emit, weights, commit, saveEveryMs: 0 }); // a checkpoint every step
   try {
     backend?.destroy();
   } catch {
@@ -84,8 +100,9 @@ async function switchBackend(choice: BackendChoice): Promise<BackendInfo> {
 }
 
 const api: LabWorkerApi = {
-  async init(choice, base) {
+  async init(choice, base, writerId) {
     checkpointBase = base;
+    writer = writerId;
     return switchBackend(choice);
   },
   subscribe(cb) {

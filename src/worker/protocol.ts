@@ -1,6 +1,7 @@
 // What the lab worker and the page say to each other. Both sides import these types; neither imports the
 // other's code. Metric rows and traces travel in batches as transferable buffers (see wire.ts).
 import type { RunConfig } from '../run/config';
+import type { MetricRow, TraceRow } from '../run/records';
 
 /** The WebGPU adapter, as shown in the lab's header. */
 export interface AdapterSummary {
@@ -43,6 +44,15 @@ export interface Checkpoint {
   bytes: Uint8Array;
 }
 
+/** A checkpoint with everything logged since the previous one: what the worker stores in one transaction. */
+export interface StepCommit {
+  tag: string;
+  checkpoint: Checkpoint;
+  status: 'running' | 'paused' | 'done';
+  rows: MetricRow[];
+  traces: TraceRow[];
+}
+
 /** Events about a run carry the tag its start() or step() was given (the page's run id). */
 export type LabEvent =
   | { type: 'batch'; tag: string; batch: WireBatch; step: number; secPerStep: number | null }
@@ -53,8 +63,11 @@ export type LabEvent =
 
 /** The worker's API (comlink). Commands are serialised: each waits for the previous one. */
 export interface LabWorkerApi {
-  /** Pick a backend and report it. `checkpointBase` is the absolute URL of the checkpoints folder. */
-  init(choice: BackendChoice, checkpointBase: string): Promise<BackendInfo>;
+  /**
+   * Pick a backend and report it. `checkpointBase` is the absolute URL of the checkpoints folder; `writer`
+   * is the page's id, which a run's record must name for the worker's commits to it to be stored.
+   */
+  init(choice: BackendChoice, checkpointBase: string, writer: string): Promise<BackendInfo>;
   subscribe(listener: (event: LabEvent) => void): void;
   /**
    * Train until paused or done. Continues the worker's trainer when it has one; otherwise creates it, from

@@ -1,19 +1,26 @@
 // The training loop behind the lab worker, free of comlink and of the worker global so Node tests can drive
 // it with the CPU backend. It mirrors src/cli/train.ts: evaluate at step 0, every evalEvery steps and at the
 // last step; a checkpoint after every evaluation, on pause, at the end, and at least every saveEveryMs.
-// Metric rows and traces are queued and flushed to the page at most every flushMs.
+// Metric rows and traces are queued and flushed to the page at most every flushMs. Each checkpoint is first
+// handed to hooks.commit together with every row and trace since the previous one, so whoever stores the run
+// writes the checkpoint and the rows it covers together (the lab: one IndexedDB transaction per step).
 import type { Backend } from '../backend/backend';
 import type { RunConfig } from '../run/config';
 import type { MetricRow, TraceRow } from '../run/records';
 import { decodeRunState, encodeRunState } from '../run/runState';
 import { Trainer, type WeightsSource } from '../run/trainer';
 import { probePinned, type PinnedProblem } from './probe';
-import { isEvalStep, type Checkpoint, type LabEvent, type LabStatus } from './protocol';
+import { isEvalStep, type Checkpoint, type LabEvent, type LabStatus, type StepCommit } from './protocol';
 import { encodeBatch } from './wire';
 
 export interface SessionHooks {
   emit(event: LabEvent, transfer?: Transferable[]): void;
   weights(task: string): WeightsSource;
+  /**
+   * Store a checkpoint and the rows and traces logged since the previous one, before the page hears of it.
+   * A rejection stops training with its message (the lab: another tab took the run over).
+   */
+  commit?(commit: StepCommit): Promise<void>;
   flushMs?: number;
   saveEveryMs?: number;
 }
@@ -27,6 +34,7 @@ export class LabSession {
   private rows: MetricRow[] = [];
   private traces: TraceRow[] = [];
   private probes: TraceRow[] = [];
+  private uncommitted: { rows: MetricRow[]; traces: TraceRow[] } = { rows: [], traces: [] };
   private lastFlush = 0;
   private lastSave = 0;
   private evalDone = false; // the evaluation due at trainer.step has been done
@@ -120,7 +128,16 @@ export class LabSession {
     this.rows = [];
     this.traces = [];
     this.probes = [];
+    this.uncommitted = { rows: [], traces: [] };
     this.secPerStep = null;
+  }
+
+  /** Queue rows and traces for the page and for the next commit. */
+  private record(rows: MetricRow[], traces: TraceRow[]): void {
+    this.rows.push(...rows);
+    this.traces.push(...traces);
+    this.uncommitted.rows.push(...rows);
+    this.uncommitted.traces.push(...traces);
   }
 
   /** Create the trainer if there is none; false (and an error status) when that fails. */
@@ -139,7 +156,7 @@ export class LabSession {
       }
       if (isEvalStep(config, t.step) && !this.evalDone) {
         this.status('loading', `Evaluating at step ${t.step}`, t.step);
-        this.rows.push(await t.evaluate());
+        this.record([await t.evaluate()], []);
         this.evalDone = true;
         this.flush();
         await this.checkpoint(t);
@@ -176,11 +193,10 @@ export class LabSession {
     const t0 = performance.now();
     const { metrics, traces } = await t.trainStep();
     this.evalDone = false;
-    this.rows.push(metrics);
-    this.traces.push(...traces);
+    this.record([metrics], traces);
     if (this.pinned) this.probes.push(...(await probePinned(t, this.pinned)));
     if (isEvalStep(c, t.step)) {
-      this.rows.push(await t.evaluate());
+      this.record([await t.evaluate()], []);
       this.evalDone = true;
       this.flush();
       await this.checkpoint(t);
@@ -207,6 +223,9 @@ export class LabSession {
     const bytes = encodeRunState(await t.saveState(), t.config);
     this.lastSave = performance.now();
     const checkpoint: Checkpoint = { step: t.step, evalDone: this.evalDone, bytes };
+    const status = t.step >= t.config.steps ? 'done' : this.running ? 'running' : 'paused';
+    await this.hooks.commit?.({ tag: this.tag, checkpoint, status, ...this.uncommitted });
+    this.uncommitted = { rows: [], traces: [] };
     this.hooks.emit({ type: 'checkpoint', tag: this.tag, checkpoint }, [bytes.buffer as ArrayBuffer]);
   }
 

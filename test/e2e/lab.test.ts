@@ -121,7 +121,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
 
     await page.getByRole('tab', { name: 'Charts' }).click();
     await hasCurve('reward');
-    for (const [kind, check] of [['PNG', (b: Buffer) => b.subarray(1, 4).toString() === 'PNG'], ['CSV', (b: Buffer) => b.toString().startsWith('step,observed,clean\n0,')]] as const) {
+    for (const [kind, check] of [['PNG', (b: Buffer) => b.subarray(1, 4).toString() === 'PNG'], ['CSV', (b: Buffer) => b.toString().startsWith('step,observed,clean,observed (smoothed EMA 0.6),clean (smoothed EMA 0.6)\n1,')]] as const) {
       const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Export Observed vs clean reward as ${kind}` }).click()]);
       const path = join(OUTPUT, `observed-vs-clean-reward.${kind.toLowerCase()}`);
       await dl.saveAs(path);

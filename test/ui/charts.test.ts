@@ -28,9 +28,18 @@ describe('chart data', () => {
     const a = { id: 'a', name: 'A', series: { train: [train(0, 0), train(1, 1)], evals: [evalRow(0, 4)] } };
     const b = { id: 'b', name: 'B', series: { train: [train(1, 0.5), train(2, null)], evals: [] } };
     const d = buildSeriesChart([a, b], [{ metric: 'reward/clean', label: 'clean', source: 'train' }, { metric: 'eval/pass@n', label: 'Pass@n', source: 'eval' }], 0);
-    expect(d.lines.map((l) => l.name)).toEqual(['A: clean', 'A: Pass@n', 'B: clean']);
-    expect(d.rows).toEqual([{ step: 0, r0m0: 0, r0m1: 0.5 }, { step: 1, r0m0: 1, r1m0: 0.5 }]);
-    expect(toCsv(d)).toBe('step,A: clean,A: Pass@n,B: clean\n0,0,0.5,\n1,1,,0.5\n');
+    expect(d.lines.map((l) => l.name)).toEqual(['\u2068A\u2069: clean', '\u2068A\u2069: Pass@n', '\u2068B\u2069: clean']); // run names isolated
+    // one numbering: a train row of update i is drawn at step i + 1 (the step counter after it), an eval at its step
+    expect(d.rows).toEqual([{ step: 0, r0m1: 0.5 }, { step: 1, r0m0: 0 }, { step: 2, r0m0: 1, r1m0: 0.5 }]);
+    expect(toCsv(d)).toBe('step,A: clean,A: Pass@n,B: clean\n0,,0.5,\n1,0,,\n2,1,,0.5\n');
+  });
+
+  it('CSV: the logged values under the series names, the smoothed ones in their own named columns', () => {
+    const a = { id: 'a', name: 'A', series: { train: [train(0, 0), train(1, 1), train(2, 0)], evals: [] } };
+    const d = buildSeriesChart([a], [{ metric: 'reward/clean', label: 'clean', source: 'train' }], 0.5);
+    const smoothed = emaSmooth([0, 1, 0], 0.5);
+    expect(toCsv(d, 0.5)).toBe(`step,clean,clean (smoothed EMA 0.5)\n1,0,${smoothed[0]}\n2,1,${smoothed[1]}\n3,0,${smoothed[2]}\n`);
+    expect(smoothed[1]).not.toBe(1); // the smoothed column really differs from the raw one
   });
 
   it('Pass@k: sorted by k, first and latest evaluation', () => {

@@ -54,6 +54,7 @@ describe('lab store', () => {
     expect(canEdit({ ...s, status: 'running' })).toBe(false);
     expect(canEdit({ ...s, status: 'paused', step: 3 })).toBe(false);
     expect(canEdit({ ...s, series: { train: [], evals: [evalRow(0)] } })).toBe(false);
+    expect(canEdit({ ...s, readOnly: true })).toBe(false); // another tab trains the shown run
   });
 
   it('notices are deduplicated and dismissable; prefs merge', () => {

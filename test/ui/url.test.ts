@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig, type RunConfig } from '../../src/run/config';
 import { PRESETS } from '../../src/run/presets';
-import { matchPreset, SCHEMA_DEFAULTS, SMALL_DEVICE, presetConfig } from '../../src/ui/config';
-import { readUrl, writeUrl } from '../../src/ui/url';
+import { SCHEMA_DEFAULTS, SMALL_DEVICE } from '../../src/ui/config';
+import { presetConfig } from '../../src/ui/form';
+import { MAX_QUERY_CHARS, readUrl, writeUrl } from '../../src/ui/url';
 
 const cpu = { kind: 'cpu', adapter: null, software: false, fallbackReason: 'none', compileMs: null } as const;
 
@@ -10,7 +11,7 @@ describe('config <-> URL', () => {
   it('round-trips every preset, on a GPU and on a small device, with any seed', () => {
     for (const p of PRESETS) {
       for (const info of [null, cpu]) {
-        const config = presetConfig(p.name, info, { seed: 12345 });
+        const config = parseRunConfig({ ...presetConfig(p.name, info), seed: 12345 });
         const back = readUrl(`?${writeUrl(config)}`);
         expect(back.notices).toEqual([]);
         expect(back.explicit).toBe(true);
@@ -57,15 +58,27 @@ describe('config <-> URL', () => {
     expect(readUrl('?preset=nope').notices[0]).toContain('unknown preset "nope"');
   });
 
-  it('presets keep the chosen sizes and seed, and are recognised again', () => {
-    const names = PRESETS.map((p) => p.name);
-    const mine = parseRunConfig({ model: 'micro', promptsPerStep: 2, groupSize: 3, seed: 9, method: 'lte', lteGamma: 5 });
-    const flip = presetConfig('noisy_flip', cpu, mine);
-    expect(flip).toMatchObject({ model: 'micro', promptsPerStep: 2, groupSize: 3, seed: 9, method: 'grpo', reward: 'flip', flipRate: 0.4, lteGamma: 0.1 });
-    expect(matchPreset(flip, cpu, names)).toBe('noisy_flip');
-    expect(presetConfig('denoise', cpu, mine).groupSize).toBe(8); // the preset's own fields win
-    expect(matchPreset({ ...flip, flipRate: 0.3 }, cpu, names)).toBeNull();
-    for (const n of names) expect(matchPreset(presetConfig(n, null), null, names)).toBe(n);
+  it('a link whose fields are all invalid is still the link: explicit, its experiment over the defaults', () => {
+    const r = readUrl('?groupSize=1&steps=-3&bogus=2', SMALL_DEVICE);
+    expect(r.explicit).toBe(true); // the lab then shows this experiment, never the run this browser stored last
+    expect(r.config).toEqual(parseRunConfig(SMALL_DEVICE));
+    expect(r.notices).toHaveLength(3);
+    expect(readUrl('?preset=nope').explicit).toBe(true);
+    expect(readUrl('?backend=cpu').explicit).toBe(false); // the backend is not the experiment
+  });
+
+  it('a link longer than the cap is refused with a notice; the lab never writes one that long', () => {
+    const long = `?seed=1&${'x'.repeat(20_000)}=1`;
+    const r = readUrl(long, SMALL_DEVICE);
+    expect(r.notices).toEqual([`This link is ${long.length - 1} characters long; the lab reads links up to ${MAX_QUERY_CHARS}, so it was ignored and the defaults are used.`]);
+    expect(r.config).toEqual(parseRunConfig(SMALL_DEVICE));
+    // the longest config the lab can write: every number field at an awkward non-default value
+    const awkward = Object.fromEntries(Object.entries(SCHEMA_DEFAULTS).map(([k, v]) => [k, typeof v === 'number' ? v : v]));
+    for (const k of ['lr', 'temperature', 'epsilonLow', 'epsilonHigh', 'beta', 'flipRate', 'rmAccuracy', 'srtThreshold', 'srtKeepFraction', 'denoiseRho', 'weightDecay', 'adamBeta1', 'adamBeta2', 'denoiseEfficiencyBonus', 'denoiseDiversityBonus']) {
+      awkward[k] = 0.12345678901234567;
+    }
+    const q = writeUrl(parseRunConfig({ ...awkward, seed: 2 ** 32 - 1, trainProblems: 99999, denoisePoolProblems: 99999, evalEvery: 99999, steps: 999999 }), 'webgpu');
+    expect(q.length).toBeLessThan(MAX_QUERY_CHARS);
   });
 
   it('survives hostile input', () => {

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu';
 import { parseRunConfig } from '../../src/run/config';
 import type { MetricRow } from '../../src/run/records';
-import type { Checkpoint, LabEvent, LabStatus } from '../../src/worker/protocol';
-import { LabSession } from '../../src/worker/session';
+import type { Checkpoint, LabEvent, LabStatus, StepCommit } from '../../src/worker/protocol';
+import { LabSession, type SessionHooks } from '../../src/worker/session';
 import { decodeBatch } from '../../src/worker/wire';
 
 const config = parseRunConfig({
@@ -14,11 +14,11 @@ const config = parseRunConfig({
 });
 const noWeights = () => async () => { throw new Error('no checkpoint files in this test'); };
 
-function harness() {
+function harness(extra: Partial<SessionHooks> = {}) {
   const events: LabEvent[] = [];
   const waiters: { status: LabStatus; resolve(): void }[] = [];
   const session = new LabSession(new CpuBackend(), {
-    weights: noWeights, flushMs: 0,
+    weights: noWeights, flushMs: 0, ...extra,
     emit(e) {
       events.push(e);
       if (e.type === 'status') for (const w of waiters.filter((x) => x.status === e.status)) w.resolve();
@@ -115,5 +115,38 @@ describe('LabSession', () => {
     await h.session.start({ ...config, steps: 1 }, null, 'y');
     await done;
     expect(h.statuses().pop()).toBe('done');
+  });
+
+  it('with saveEveryMs 0 commits every step: each checkpoint with exactly the rows and traces it covers', async () => {
+    const commits: StepCommit[] = [];
+    const h = harness({ saveEveryMs: 0, commit: async (c) => { commits.push(c); } });
+    const done = h.until('done');
+    await h.session.start(config, null, 'c');
+    await done;
+    // a checkpoint after every step (a reload loses at most the step in flight), before the page hears of it
+    expect(commits.map((c) => c.checkpoint.step)).toEqual([0, 1, 2, 3, 4, 4]);
+    expect(commits.map((c) => c.status)).toEqual(['paused', 'running', 'running', 'running', 'done', 'done']);
+    expect(h.checkpoints().map((c) => c.step)).toEqual(commits.map((c) => c.checkpoint.step));
+    for (const c of commits) {
+      const prev = commits[commits.indexOf(c) - 1]?.checkpoint.step ?? 0;
+      // what a commit holds is what its checkpoint covers: train steps [prev, step), evals up to step
+      expect(c.rows.every((r) => (r.kind === 'train' ? r.step >= prev && r.step < c.checkpoint.step : r.step <= c.checkpoint.step))).toBe(true);
+      expect(c.traces.every((t) => t.step >= prev && t.step < c.checkpoint.step)).toBe(true);
+    }
+    // together the commits hold every row exactly once, as the page saw them
+    expect(stable(commits.flatMap((c) => c.rows))).toEqual(stable(h.rows()));
+    expect(commits.flatMap((c) => c.traces).length).toBe(h.traces().length);
+  });
+
+  it('a refused commit (another tab took the run over) stops training with its message', async () => {
+    let n = 0;
+    const h = harness({ saveEveryMs: 0, commit: async () => { if (++n === 3) throw new Error('Another tab took this run over'); } });
+    const stopped = h.until('error');
+    await h.session.start({ ...config, steps: 50 }, null, 'lost');
+    await stopped;
+    const err = h.events.filter((e) => e.type === 'status').pop()!;
+    expect(err.type === 'status' && err.message).toBe('Another tab took this run over');
+    expect(h.checkpoints().map((c) => c.step)).toEqual([0, 1]); // the refused checkpoint never reaches the page
+    expect(h.session.currentStep).toBe(0); // the trainer is dropped: nothing more is written
   });
 });

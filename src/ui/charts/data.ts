@@ -1,6 +1,11 @@
 // Chart data from metric series: EMA smoothing, down-sampling, several runs merged by step, Pass@k curves,
 // and CSV. Pure functions, so the tests and the CSV export see exactly what the charts draw.
+//
+// One step numbering in the lab: "step n" is the state after n updates, as the step counter counts. An eval
+// row's step already is that; a train row (and a trace) carries the index of its update, so it is drawn at
+// index + 1, the count the update brings the run to (TRL logs a train step the same way).
 import type { MetricRow } from '../../run/records';
+import { isolate } from '../form';
 import type { Series } from '../store/labStore';
 
 export interface LineSpec {
@@ -17,7 +22,9 @@ export interface ChartRun {
 }
 
 export interface ChartLine {
-  dataKey: string;
+  dataKey: string; // the drawn value (smoothed for train lines when smoothing is on)
+  rawKey: string; // the logged value
+  smoothed: boolean; // dataKey holds EMA-smoothed values
   name: string;
   color: string;
   dash: string | undefined;
@@ -63,6 +70,9 @@ export function downsample<T>(xs: readonly T[], max: number): T[] {
   return out;
 }
 
+/** The lab's step of a row: the number of updates done (see the top of this file). */
+export const displayStep = (row: { step: number; kind: string }): number => (row.kind === 'eval' ? row.step : row.step + 1);
+
 /** One line per (run, metric); rows merged by step. Train lines are smoothed, eval lines never. */
 export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly LineSpec[], smoothing: number, maxPoints = 300): ChartData {
   const byStep = new Map<number, ChartRow>();
@@ -70,20 +80,23 @@ export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly Line
   runs.forEach((run, ri) => {
     specs.forEach((spec, mi) => {
       const rows = spec.source === 'train' ? run.series.train : run.series.evals;
-      const pts = rows.map((r) => [r.step, metricValue(r, spec.metric)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
+      const pts = rows.map((r) => [displayStep(r), metricValue(r, spec.metric)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
       if (pts.length === 0) return;
-      const ys = spec.source === 'train' ? emaSmooth(pts.map((p) => p[1]), smoothing) : pts.map((p) => p[1]);
-      const dataKey = `r${ri}m${mi}`;
+      const smoothed = spec.source === 'train' && smoothing > 0;
+      const ys = smoothed ? emaSmooth(pts.map((p) => p[1]), smoothing) : pts.map((p) => p[1]);
+      const rawKey = `r${ri}m${mi}`;
+      const dataKey = smoothed ? `${rawKey}s` : rawKey;
       for (const i of downsample(pts.map((_, i) => i), maxPoints)) {
         const step = pts[i][0];
         const row = byStep.get(step) ?? { step };
+        row[rawKey] = pts[i][1];
         row[dataKey] = ys[i];
         byStep.set(step, row);
       }
       const many = runs.length > 1;
       lines.push({
-        dataKey,
-        name: many ? `${run.name}: ${spec.label}` : spec.label,
+        dataKey, rawKey, smoothed,
+        name: many ? `${isolate(run.name)}: ${spec.label}` : spec.label,
         color: many ? RUN_COLORS[ri % RUN_COLORS.length] : METRIC_COLORS[mi % METRIC_COLORS.length],
         dash: many ? DASHES[mi % DASHES.length] : spec.dashed ? '6 3' : undefined,
       });
@@ -113,14 +126,15 @@ export function buildPassAtKChart(runs: readonly ChartRun[]): ChartData {
     if (evals.length > 1) picks.push([`step ${evals[0].step}`, evals[0]]);
     picks.forEach(([label, row], pi) => {
       const dataKey = `r${ri}p${pi}`;
+      const rawKey = dataKey;
       for (const { k, value } of passAtK(row)) {
         const r = byK.get(k) ?? { k };
         r[dataKey] = value;
         byK.set(k, r);
       }
       lines.push({
-        dataKey,
-        name: runs.length > 1 ? `${run.name}: ${label}` : label,
+        dataKey, rawKey, smoothed: false,
+        name: runs.length > 1 ? `${isolate(run.name)}: ${label}` : label,
         color: runs.length > 1 ? RUN_COLORS[ri % RUN_COLORS.length] : METRIC_COLORS[pi],
         dash: pi === 0 ? undefined : '6 3',
       });
@@ -129,10 +143,21 @@ export function buildPassAtKChart(runs: readonly ChartRun[]): ChartData {
   return { xKey: 'k', rows: [...byK.values()].sort((a, b) => (a.k as number) - (b.k as number)), lines };
 }
 
-const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const csvCell = (s: string) => {
+  const plain = s.replace(/[\u2066-\u2069]/g, ''); // bidi isolates are for the screen
+  return /[",\n]/.test(plain) ? `"${plain.replace(/"/g, '""')}"` : plain;
+};
 
-export function toCsv(data: ChartData): string {
-  const head = [data.xKey, ...data.lines.map((l) => l.name)].map(csvCell).join(',');
-  const body = data.rows.map((r) => [r[data.xKey], ...data.lines.map((l) => r[l.dataKey])].map((v) => (v === null || v === undefined ? '' : String(v))).join(','));
+/**
+ * The chart as CSV: the logged values under each line's name, then the smoothed values (where the chart
+ * smooths) in columns of their own, named so. Build `data` without down-sampling to get every step.
+ */
+export function toCsv(data: ChartData, smoothing = 0): string {
+  const cols = [
+    ...data.lines.map((l) => ({ name: l.name, key: l.rawKey })),
+    ...data.lines.filter((l) => l.smoothed).map((l) => ({ name: `${l.name} (smoothed EMA ${smoothing})`, key: l.dataKey })),
+  ];
+  const head = [data.xKey, ...cols.map((c) => c.name)].map(csvCell).join(',');
+  const body = data.rows.map((r) => [r[data.xKey], ...cols.map((c) => r[c.key])].map((v) => (v === null || v === undefined ? '' : String(v))).join(','));
   return [head, ...body].join('\n') + '\n';
 }

@@ -16,8 +16,9 @@ export function downloadBlob(blob: Blob, filename: string): void {
 
 export const fileSlug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'chart';
 
-export function exportCsv(title: string, data: ChartData): void {
-  downloadBlob(new Blob([toCsv(data)], { type: 'text/csv' }), `${fileSlug(title)}.csv`);
+/** `data` built without down-sampling: every step's logged value (and the smoothed ones in named columns). */
+export function exportCsv(title: string, data: ChartData, smoothing: number): void {
+  downloadBlob(new Blob([toCsv(data, smoothing)], { type: 'text/csv' }), `${fileSlug(title)}.csv`);
 }
 
 export async function exportPng(title: string, svg: SVGSVGElement, data: ChartData): Promise<void> {

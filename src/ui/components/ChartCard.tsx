@@ -69,7 +69,7 @@ function ChartCardImpl({ spec, runs, smoothing }: Props) {
         <h3 id={headingId}>{spec.title}</h3>
         <div className="chart-actions">
           <button type="button" className="small" aria-label={`Export ${spec.title} as PNG`} disabled={!hasData} onClick={png}>PNG</button>
-          <button type="button" className="small" aria-label={`Export ${spec.title} as CSV`} disabled={!hasData} onClick={() => exportCsv(spec.title, data)}>CSV</button>
+          <button type="button" className="small" aria-label={`Export ${spec.title} as CSV`} disabled={!hasData} onClick={() => exportCsv(spec.title, spec.kind === 'passAtK' ? data : buildSeriesChart(runs, spec.lines, smoothing, Infinity), smoothing)}>CSV</button>
         </div>
       </header>
       <p className="chart-help" title={spec.help}>{spec.help}</p>

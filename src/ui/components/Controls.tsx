@@ -1,5 +1,7 @@
 // Start / Pause / Step / Reset, Export / Import, and the live step count, speed and ETA.
 import { useRef } from 'react';
+import { etaSeconds } from '../eta';
+import { startBlockers } from '../form';
 import { exportRun, importRun } from '../runs/actions';
 import { useLab } from '../store/labStore';
 import { useLabController } from './LabContext';
@@ -21,7 +23,9 @@ export function Controls() {
   const message = useLab((s) => s.statusMessage);
   const step = useLab((s) => s.step);
   const steps = useLab((s) => s.config.steps);
-  const secPerStep = useLab((s) => s.secPerStep);
+  const progress = useLab((s) => s.progress);
+  const blockers = useLab((s) => startBlockers(s).join(' '));
+  const readOnly = useLab((s) => s.readOnly);
   const ready = useLab((s) => s.backend !== null);
   const runId = useLab((s) => s.runId);
   const runName = useLab((s) => s.runName);
@@ -32,26 +36,34 @@ export function Controls() {
   const file = useRef<HTMLInputElement>(null);
   const running = status === 'running';
   const busy = running || status === 'loading';
-  const finished = step >= steps;
-  const eta = secPerStep !== null && running ? formatDuration((steps - step) * secPerStep) : '–';
+  const blocked = blockers !== '';
+  const etaSec = running ? etaSeconds(progress, steps) : null;
+  const eta = etaSec !== null ? formatDuration(etaSec) : running ? 'estimating…' : '–';
 
   return (
     <section className="panel controls" aria-label="Run controls">
       <div className="buttons">
-        <button type="button" className="primary" onClick={() => void lab.start()} disabled={!ready || busy || finished}>Start</button>
+        <button type="button" className="primary" onClick={() => void lab.start()} disabled={!ready || busy || blocked}
+          aria-describedby={blocked ? 'start-blocked' : undefined}>Start</button>
         <button type="button" onClick={() => void lab.pause()} disabled={!running}>Pause</button>
-        <button type="button" onClick={() => void lab.step()} disabled={!ready || busy || finished}>Step</button>
+        <button type="button" onClick={() => void lab.step()} disabled={!ready || busy || blocked}>Step</button>
         <button type="button" onClick={() => void lab.reset()} disabled={!ready || status === 'loading' || (!runId && step === 0)}>Reset</button>
       </div>
+      {blocked && !busy && <p className="start-blocked" id="start-blocked" data-testid="start-blocked">{blockers}</p>}
+      {readOnly && (
+        <p className="read-only" data-testid="read-only">
+          <button type="button" onClick={() => void lab.takeOver()}>Take over</button> Train this run in this tab (the other tab stops).
+        </p>
+      )}
       <dl className="stats" aria-live="off">
         <div><dt>Step</dt><dd><span data-testid="step-count">{step}</span> / {steps}</dd></div>
         <div><dt>Tokens/s</dt><dd data-testid="tokens-per-sec">{tokensPerSec === null ? '–' : Math.round(tokensPerSec).toLocaleString('en')}</dd></div>
-        <div><dt>ETA</dt><dd>{eta}</dd></div>
+        <div><dt>ETA</dt><dd data-testid="eta">{eta}</dd></div>
       </dl>
       <p className={`status status-${status}`} role="status" data-testid="status">
         <strong>{STATUS_TEXT[status]}</strong>{message ? ` · ${message}` : ''}
       </p>
-      {runId && <p className="run-name" title="The current run (saved in this browser)">{runName}</p>}
+      {runId && <p className="run-name" title="The current run (saved in this browser)"><bdi>{runName}</bdi></p>}
       <div className="buttons secondary">
         <button type="button" onClick={() => void exportRun(lab)} disabled={!runId}>Export</button>
         <button type="button" onClick={() => file.current?.click()}>Import</button>

@@ -3,8 +3,9 @@ import { useId } from 'react';
 import { configFields, type RunConfig } from '../../run/config';
 import { PRESETS } from '../../run/presets';
 import { TASKS } from '../../tasks';
-import { isSmallDevice, matchPreset, SMALL_DEVICE } from '../config';
+import { isSmallDevice, SMALL_DEVICE } from '../config';
 import { knobsFor, MAIN_FIELDS, type FieldKey } from '../fields';
+import { presetLabel } from '../form';
 import { canEdit, useLab } from '../store/labStore';
 import type { BackendChoice } from '../../worker/protocol';
 import { ConfigField } from './ConfigField';
@@ -16,20 +17,22 @@ const sizedForDevice = (c: RunConfig) =>
 export function ExperimentPanel() {
   const lab = useLabController();
   const config = useLab((s) => s.config);
+  const drafts = useLab((s) => s.drafts);
+  const presetBase = useLab((s) => s.presetBase);
   const backend = useLab((s) => s.backend);
   const backendChoice = useLab((s) => s.backendChoice);
   const editable = useLab(canEdit);
   const busy = useLab((s) => s.status === 'running' || s.status === 'loading');
   const presetId = useId();
   const backendId = useId();
-  const preset = matchPreset(config, backend, PRESETS.map((p) => p.name));
+  const { exact: preset, label: customLabel } = presetLabel(config, presetBase, backend);
   const presetInfo = PRESETS.find((p) => p.name === preset);
-  const change = (key: FieldKey, value: unknown) => lab.setConfig({ [key]: value } as Partial<RunConfig>);
+  const change = (key: FieldKey, value: unknown) => lab.editField(key, value);
   const knobs = knobsFor(config);
   const shown = new Set<string>([...MAIN_FIELDS, ...knobs].map((x) => x.key));
   const rest = configFields().filter((x) => !shown.has(x.key));
   const field = (key: FieldKey, label: string, help: string) => (
-    <ConfigField key={key} field={key} label={label} help={help} value={config[key]} disabled={!editable} onChange={change}
+    <ConfigField key={key} field={key} label={label} help={help} value={config[key]} draft={drafts[key]} disabled={!editable} onChange={change}
       options={key === 'difficulty' ? TASKS[config.task]?.difficulties : undefined} />
   );
 
@@ -40,10 +43,10 @@ export function ExperimentPanel() {
       <div className="field">
         <label htmlFor={presetId}>Preset</label>
         <select id={presetId} value={preset ?? ''} disabled={!editable} onChange={(e) => e.target.value && lab.applyPreset(e.target.value)}>
-          {!preset && <option value="">Custom</option>}
+          {!preset && <option value="">{customLabel}</option>}
           {PRESETS.map((p) => <option key={p.name} value={p.name}>{p.title}</option>)}
         </select>
-        <p className="field-help">{presetInfo ? presetInfo.description : 'Your own mix of settings.'}</p>
+        <p className="field-help">{presetInfo ? presetInfo.description : presetBase ? 'The preset, with your changes.' : 'Your own mix of settings.'}</p>
       </div>
       {isSmallDevice(backend) && (
         <p className="device-note" data-testid="small-device">

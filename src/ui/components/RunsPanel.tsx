@@ -1,6 +1,7 @@
 // Every saved run: open (and resume), rename, delete, export, and overlay up to four on the charts.
 import { useState } from 'react';
-import type { RunRecord } from '../runs/db';
+import type { RunRecord } from '../../worker/runsDb';
+import { isolate } from '../form';
 import { deleteRun, exportRun, openRun, renameRun, toggleCompare } from '../runs/actions';
 import { MAX_OVERLAYS, useLab } from '../store/labStore';
 import { useLabController } from './LabContext';
@@ -45,18 +46,18 @@ function RunRow({ run, compared, current }: { run: RunRecord; compared: boolean;
           <input type="text" value={name} aria-label="Run name" autoFocus onChange={(e) => setName(e.target.value)} onBlur={save}
             onKeyDown={(e) => { if (e.key === 'Enter') void save(); if (e.key === 'Escape') { setName(run.name); setEditing(false); } }} />
         ) : (
-          <span className="run-title">{run.name}{current && <span className="badge">shown</span>}</span>
+          <span className="run-title"><bdi>{run.name}</bdi>{current && <span className="badge">shown</span>}</span>
         )}
       </td>
       <td>{run.config.method} / {run.config.reward}</td>
-      <td>{run.step} / {run.config.steps}</td>
+      <td data-testid="run-step">{run.step} / {run.config.steps}</td>
       <td>{new Date(run.updatedAt).toLocaleString()}</td>
       <td className="row-actions">
         <button type="button" className="small" onClick={() => void openRun(lab, run.id)} aria-label={`Open ${run.name}`}>Open</button>
         <button type="button" className="small" onClick={() => { setName(run.name); setEditing(true); }} aria-label={`Rename ${run.name}`}>Rename</button>
         <button type="button" className="small" onClick={() => void exportRun(lab, run.id)} aria-label={`Export ${run.name}`}>Export file</button>
         <button type="button" className="small danger" aria-label={`Delete ${run.name}`}
-          onClick={() => { if (confirm(`Delete “${run.name}”? This cannot be undone.`)) void deleteRun(lab, run.id); }}>Delete</button>
+          onClick={() => { if (confirm(`Delete “${isolate(run.name)}”? This cannot be undone.`)) void deleteRun(lab, run.id); }}>Delete</button>
       </td>
     </tr>
   );

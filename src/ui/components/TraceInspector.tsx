@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { TraceRow } from '../../run/records';
 import { setPrefs, labStore, useLab, type TraceFilter } from '../store/labStore';
+import { displayStep } from '../charts/data';
 import { ALL_FILTERS, byGroup, matchesFilters } from '../traces';
 import { useLabController } from './LabContext';
 import { TraceMeta, TraceText } from './TraceText';
@@ -14,7 +15,7 @@ export function TraceInspector() {
   const history = useLab((s) => s.pinnedHistory);
   const [group, setGroup] = useState<number | null>(null);
   const groups = byGroup(traces);
-  const step = traces[0]?.step;
+  const step = traces[0] ? displayStep({ step: traces[0].step, kind: 'train' }) : undefined; // the counter's numbering
   const toggleFilter = (f: TraceFilter) =>
     setPrefs(labStore, { filters: prefs.filters.includes(f) ? prefs.filters.filter((x) => x !== f) : [...prefs.filters, f] });
   const shown = groups.filter((g) => group === null || g.group === group);

@@ -1,5 +1,6 @@
 // What the Runs tab and the Export / Import buttons do: open, rename, delete, compare, export, import.
 import { downloadBlob, fileSlug } from '../charts/exportChart';
+import { isolate } from '../form';
 import type { Lab } from '../lab';
 import { addNotice, toggleOverlay } from '../store/labStore';
 import { encodeRunFile, MAX_IMPORT_BYTES, parseRunFile, RunFileError } from './format';
@@ -10,7 +11,7 @@ export async function openRun(lab: Lab, id: string): Promise<void> {
   const s = lab.store.getState();
   if (s.status === 'running') await lab.remote.pause();
   await lab.remote.reset(); // the worker forgets the current trainer; Start resumes the opened run's checkpoint
-  lab.show(run);
+  await lab.open(run, false);
   lab.store.setState((st) => ({ prefs: { ...st.prefs, tab: 'charts' } }));
 }
 
@@ -68,7 +69,7 @@ export async function importRun(lab: Lab, file: File): Promise<boolean> {
       series: run.series, traces: run.traces, checkpoint: run.checkpoint,
     });
     await lab.refreshRuns();
-    addNotice(lab.store, `Imported “${run.name}” (${run.series.train.length} steps). Open it from Runs.`, 'info');
+    addNotice(lab.store, `Imported “${isolate(run.name)}” (${run.series.train.length} steps). Open it from Runs.`, 'info');
     return true;
   } catch (e) {
     const msg = e instanceof RunFileError ? e.message : `The import failed: ${e instanceof Error ? e.message : String(e)}`;

@@ -118,6 +118,7 @@ export function parseRunFile(textIn: string, byteSize = textIn.length): RunFile 
       const bytes = base64ToBytes(f.checkpoint.data);
       const { state } = decodeRunState(bytes);
       if (state.step !== f.checkpoint.step) throw new Error(`it is at step ${state.step}, the file says ${f.checkpoint.step}`);
+      if (state.step > config.steps) throw new Error(`it is at step ${state.step}, past the run's config.steps = ${config.steps} (a run cannot have trained more steps than it was set to)`);
       checkpoint = { step: f.checkpoint.step, evalDone: f.checkpoint.evalDone, bytes };
     } catch (e) {
       throw new RunFileError(`The run file's checkpoint is damaged: ${e instanceof Error ? e.message : String(e)}.`);

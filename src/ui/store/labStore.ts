@@ -7,12 +7,11 @@ import type { RunConfig } from '../../run/config';
 import type { MetricRow, TraceRow } from '../../run/records';
 import type { BackendChoice, BackendInfo, LabStatus } from '../../worker/protocol';
 import { SCHEMA_DEFAULTS } from '../config';
-import type { RunRecord } from '../runs/db';
+import type { ProgressMark } from '../eta';
+import type { Drafts } from '../form';
+import type { RunRecord, Series } from '../../worker/runsDb';
 
-export interface Series {
-  train: MetricRow[];
-  evals: MetricRow[];
-}
+export type { Series };
 
 export interface OverlayRun {
   id: string;
@@ -39,13 +38,18 @@ export interface Prefs {
 export interface LabState {
   backend: BackendInfo | null;
   backendChoice: BackendChoice;
-  config: RunConfig;
+  config: RunConfig; // what Start runs: always valid
+  drafts: Drafts; // fields shown with a value the config does not hold (yet), each with the reason
+  presetBase: string | null; // the preset the config came from (the label says "Custom (from ...)" after edits)
   runId: string | null;
+  /** Another tab trains this run: this tab shows it and writes nothing (see lab.ts, Web Locks). */
+  readOnly: boolean;
   runName: string;
   status: LabStatus;
   statusMessage: string | null;
   step: number;
   secPerStep: number | null;
+  progress: ProgressMark[]; // wall clock of the recent steps, for the ETA
   checkpointStep: number | null;
   series: Series;
   traces: TraceRow[]; // the latest step's sampled groups
@@ -66,12 +70,16 @@ export const initialState = (): LabState => ({
   backend: null,
   backendChoice: 'auto',
   config: SCHEMA_DEFAULTS,
+  drafts: {},
+  presetBase: null,
   runId: null,
+  readOnly: false,
   runName: '',
   status: 'idle',
   statusMessage: null,
   step: 0,
   secPerStep: null,
+  progress: [],
   checkpointStep: null,
   series: { train: [], evals: [] },
   traces: [],
@@ -153,4 +161,4 @@ export function setPrefs(store: LabStore, patch: Partial<Prefs>): void {
 
 /** Whether the experiment can still be edited: no run has produced anything yet. */
 export const canEdit = (s: LabState): boolean =>
-  (s.status === 'idle' || s.status === 'error') && s.step === 0 && s.series.train.length === 0 && s.series.evals.length === 0;
+  !s.readOnly && (s.status === 'idle' || s.status === 'error') && s.step === 0 && s.series.train.length === 0 && s.series.evals.length === 0;

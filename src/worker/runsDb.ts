@@ -1,10 +1,17 @@
 // Every run in IndexedDB: its record (config, name, step), its metric rows (appended in chunks), sampled
-// traces, and its latest checkpoint. Imports are written in one transaction, so a failure stores nothing.
+// traces, and its latest checkpoint. The page opens, lists, imports and deletes runs; the worker writes a
+// training run, one transaction per checkpoint (commitStep), so the list's step, the rows and the checkpoint
+// always agree. A run has one writer (the tab that holds its Web Lock, see src/ui/lab.ts); the record names
+// it, and a commit from any other tab is refused. Imports are written in one transaction, so a failure stores nothing.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { RunConfig } from '../../run/config';
-import type { MetricRow, TraceRow } from '../../run/records';
-import type { Checkpoint } from '../../worker/protocol';
-import type { Series } from '../store/labStore';
+import type { RunConfig } from '../run/config';
+import type { MetricRow, TraceRow } from '../run/records';
+import type { Checkpoint, StepCommit } from './protocol';
+
+export interface Series {
+  train: MetricRow[];
+  evals: MetricRow[];
+}
 
 export interface RunRecord {
   id: string;
@@ -16,6 +23,10 @@ export interface RunRecord {
   status: string;
   backend: string | null;
   latestTraces: TraceRow[];
+  /** The tab allowed to write this run's training (its id; absent: any tab may claim it). */
+  writer?: string;
+  /** The preset the run's config came from, if any. */
+  preset?: string | null;
 }
 
 export interface StoredRun {
@@ -32,6 +43,14 @@ interface MisstepDB extends DBSchema {
   checkpoints: { key: string; value: Checkpoint & { runId: string } };
 }
 
+/** Every tab hears on this channel when a run's step or status changed in the database. */
+export const RUNS_CHANNEL = 'misstep.runs';
+export interface RunsChannelMessage {
+  id: string;
+  step: number;
+  status: string;
+}
+
 /** Traces of every TRACE_EVERY-th step are kept (plus each run's latest step, in its record). */
 export const TRACE_EVERY = 5;
 const DB_NAME = 'misstep';
@@ -39,8 +58,6 @@ const all = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 const from = (id: string, step: number) => IDBKeyRange.bound([id, step], [id, Infinity]);
 
 export class RunsDb {
-  private readonly seq = new Map<string, number>();
-
   private constructor(private readonly db: IDBPDatabase<MisstepDB>) {}
 
   static async open(name = DB_NAME): Promise<RunsDb> {
@@ -68,35 +85,44 @@ export class RunsDb {
     await this.db.put('runs', record);
   }
 
-  async patchRun(id: string, patch: Partial<RunRecord>): Promise<void> {
+  /** Change a record's fields; with `writer`, only while that tab is the run's writer. */
+  async patchRun(id: string, patch: Partial<RunRecord>, writer?: string): Promise<void> {
     const tx = this.db.transaction('runs', 'readwrite');
     const rec = await tx.store.get(id);
-    if (rec) await tx.store.put({ ...rec, ...patch, id, updatedAt: Date.now() });
+    if (rec && (writer === undefined || rec.writer === writer)) await tx.store.put({ ...rec, ...patch, id, updatedAt: Date.now() });
     await tx.done;
   }
 
-  private async nextSeq(id: string): Promise<number> {
-    let s = this.seq.get(id);
-    if (s === undefined) {
-      const keys = await this.db.getAllKeys('rows', all(id));
-      s = keys.length ? Math.max(...keys.map((k) => k[1])) + 1 : 0;
+  /**
+   * Store one checkpoint with the rows and traces since the previous one and the record's step and status,
+   * in one transaction. Nothing is written when the run was deleted ('gone') or another tab is its writer
+   * now ('taken').
+   */
+  async commitStep(writer: string, c: StepCommit): Promise<'stored' | 'gone' | 'taken'> {
+    const id = c.tag;
+    const tx = this.db.transaction(['runs', 'rows', 'traces', 'checkpoints'], 'readwrite');
+    const rec = await tx.objectStore('runs').get(id);
+    if (!rec || rec.writer !== writer) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      return rec ? 'taken' : 'gone';
     }
-    this.seq.set(id, s + 1);
-    return s;
-  }
-
-  async appendRows(id: string, rows: MetricRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const seq = await this.nextSeq(id);
-    await this.db.put('rows', { runId: id, seq, rows });
-  }
-
-  async putTraces(id: string, step: number, rows: TraceRow[]): Promise<void> {
-    await this.db.put('traces', { runId: id, step, rows });
-  }
-
-  async putCheckpoint(id: string, ck: Checkpoint): Promise<void> {
-    await this.db.put('checkpoints', { runId: id, ...ck });
+    const ops: Promise<unknown>[] = [];
+    if (c.rows.length) {
+      const lastChunk = await tx.objectStore('rows').openKeyCursor(all(id), 'prev');
+      const seq = lastChunk ? lastChunk.key[1] + 1 : 0;
+      ops.push(tx.objectStore('rows').put({ runId: id, seq, rows: c.rows }));
+    }
+    for (const step of new Set(c.traces.map((t) => t.step))) {
+      if (step % TRACE_EVERY === 0) ops.push(tx.objectStore('traces').put({ runId: id, step, rows: c.traces.filter((t) => t.step === step) }));
+    }
+    const last = Math.max(-1, ...c.traces.map((t) => t.step));
+    const latestTraces = last >= 0 ? c.traces.filter((t) => t.step === last) : rec.latestTraces;
+    ops.push(tx.objectStore('checkpoints').put({ runId: id, ...c.checkpoint }));
+    ops.push(tx.objectStore('runs').put({ ...rec, step: c.checkpoint.step, status: c.status, latestTraces, updatedAt: Date.now() }));
+    await Promise.all(ops);
+    await tx.done;
+    return 'stored';
   }
 
   async load(id: string): Promise<StoredRun | null> {
@@ -114,16 +140,19 @@ export class RunsDb {
     };
   }
 
-  /** Keep only what a run resumed from its checkpoint at `step` would have (see rowsBefore). */
-  async truncate(id: string, series: Series, step: number, latestTraces: TraceRow[]): Promise<void> {
+  /** Keep only what a run resumed from its checkpoint at `step` would have (see rowsBefore); only its writer may. */
+  async truncate(id: string, writer: string, series: Series, step: number, latestTraces: TraceRow[]): Promise<void> {
     const tx = this.db.transaction(['rows', 'traces', 'runs'], 'readwrite');
+    if ((await tx.objectStore('runs').get(id))?.writer !== writer) {
+      tx.abort();
+      return tx.done.catch(() => undefined);
+    }
     await tx.objectStore('rows').delete(all(id));
     await tx.objectStore('rows').put({ runId: id, seq: 0, rows: [...series.train, ...series.evals].sort((a, b) => a.step - b.step) });
     await tx.objectStore('traces').delete(from(id, step));
     const rec = await tx.objectStore('runs').get(id);
     if (rec) await tx.objectStore('runs').put({ ...rec, step, latestTraces, updatedAt: Date.now() });
     await tx.done;
-    this.seq.set(id, 1);
   }
 
   async delete(id: string): Promise<void> {
@@ -133,7 +162,6 @@ export class RunsDb {
       tx.objectStore('traces').delete(all(id)), tx.objectStore('checkpoints').delete(id),
     ]);
     await tx.done;
-    this.seq.delete(id);
   }
 
   /** Store a whole run (an import) in one transaction. */
