@@ -4,25 +4,22 @@ import type { BackendCounters } from '../backend/backend';
 import { groupStats } from '../rl/grpo';
 import { clipRatios, mean } from '../rl/metrics';
 import type { StepSample } from '../rl/methods/samples';
-import type { RewardResult } from '../rl/rewards';
 import type { UpdateResult } from '../rl/update';
 import { decode } from '../tasks/tokenizer';
 import { EOS_ID } from '../backend/backend';
 import type { RunConfig } from './config';
-import type { MetricRow, TraceRow } from './records';
+import { OWNED_METRICS, type MetricRow, type TraceRow } from './records';
 
 export interface StepMetricInputs {
   step: number;
   config: RunConfig;
   samples: StepSample[]; // first round (normal, extra, prefixed)
-  hinted: StepSample[]; // LTE's hinted round
-  rewards: RewardResult;
-  lte: { solvedGroups: number; hintedGroups: number } | null;
+  followUp: StepSample[]; // a method's second round (LTE's hinted samples)
+  owned: Record<string, number | null>; // the reward kind's and the method's own metrics of this step
   update: UpdateResult | null;
   tokenMask: Float32Array; // 1 for each trained token row of the update batch (loss weight > 0)
   trainSize: number;
   solved: number;
-  rho: number | null;
   times: { rollout: number; reward: number; update: number; total: number }; // ms
   counters: [BackendCounters, BackendCounters];
 }
@@ -30,6 +27,9 @@ export interface StepMetricInputs {
 const meanOrNull = (xs: number[]) => (xs.length ? mean(xs) : null);
 
 export function stepMetrics(x: StepMetricInputs): MetricRow {
+  for (const name of Object.keys(x.owned)) {
+    if (!OWNED_METRICS.includes(name)) throw new Error(`metric ${name} is not declared in any method's or reward's About.metrics`);
+  }
   const { samples, config: c } = x;
   const unprefixed = samples.filter((s) => s.kind !== 'prefixed');
   const prefixed = samples.filter((s) => s.kind === 'prefixed');
@@ -37,7 +37,7 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
   const numGroups = new Set(samples.map((s) => s.group)).size;
   let nonePass = 0;
   for (let g = 0; g < numGroups; g++) if (!unprefixed.some((s) => s.group === g && s.clean > 0)) nonePass++;
-  const lengths = [...samples, ...x.hinted].map((s) => s.request.prefix.length + s.out.completion.length);
+  const lengths = [...samples, ...x.followUp].map((s) => s.request.prefix.length + s.out.completion.length);
   const accBase = meanOrNull(unprefixed.map((s) => s.clean));
   const accNoise = meanOrNull(prefixed.map((s) => s.clean));
 
@@ -71,18 +71,14 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
     'recovery/gap': accNoise !== null && accBase !== null ? accBase - accNoise : null,
     'stagnation/none_pass_frac': numGroups ? nonePass / numGroups : 0,
     'stagnation/solved_frac': x.solved / Math.max(1, x.trainSize),
-    'srt/pseudo_label_acc': x.rewards.pseudoLabelCorrect ? mean(x.rewards.pseudoLabelCorrect.map(Number)) : null,
-    'srt/majority_share': x.rewards.majorityShare ? mean(x.rewards.majorityShare) : null,
-    'lte/hinted_solve_rate': x.lte ? (x.lte.hintedGroups ? x.lte.solvedGroups / x.lte.hintedGroups : null) : null,
-    'lte/hinted_groups': x.lte ? x.lte.hintedGroups : null,
-    'denoise/rho': x.rho,
+    ...Object.fromEntries(OWNED_METRICS.map((name) => [name, x.owned[name] ?? null])),
     reward: groups.reward,
     reward_std: groups.reward_std,
     frac_reward_zero_std: groups.frac_reward_zero_std,
     'completions/mean_length': mean(lengths),
     'completions/min_length': Math.min(...lengths),
     'completions/max_length': Math.max(...lengths),
-    'completions/clipped_ratio': mean([...samples, ...x.hinted].map((s) => (s.out.truncated ? 1 : 0))),
+    'completions/clipped_ratio': mean([...samples, ...x.followUp].map((s) => (s.out.truncated ? 1 : 0))),
     kl: c.beta > 0 ? kl : null,
     entropy,
     ...clips,

@@ -52,7 +52,7 @@ export async function guardRun(backend: Backend, preset: string, steps: number, 
       if (isEvalStep(trainer.step)) rows.push(await trainer.evaluate());
     }
     const s = await trainer.saveState();
-    const rest = JSON.stringify({ step: s.step, rho: s.rho, solved: s.solved, pool: s.pool, t: s.adam.t });
+    const rest = JSON.stringify({ step: s.step, rho: s.method.rho, solved: s.solved, pool: s.method.pool, t: s.adam.t });
     return {
       rows: rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !TIMING.has(k))) as MetricRow),
       traces: sha(JSON.stringify(traces.map((t) => TRACE_FIELDS.map((k) => t[k])))),

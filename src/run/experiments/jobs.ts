@@ -12,6 +12,7 @@ import { parseRunConfig, type RunConfig } from '../config';
 import type { MetricRow } from '../records';
 import { Trainer } from '../trainer';
 import type { SuiteSpec } from './spec';
+import { METHODS } from '../../rl/methods';
 
 export interface Job {
   id: string; // <suite>/<variant>/seed<S>, of the suite that owns the run (see Variant.sameAs)
@@ -58,7 +59,7 @@ const configText = (c: RunConfig) => JSON.stringify(c, null, 2) + '\n';
  * the progress bar's weights: completions sampled per step times steps, plus the eval rollouts.
  */
 export function jobCost(c: RunConfig): number {
-  const perStep = c.promptsPerStep * (c.groupSize + (c.method === 'denoise' ? c.denoiseK : 0) + (c.method === 'grpo_extra' ? c.groupSize : 0) + (c.method === 'lte' ? c.groupSize / 2 : 0));
+  const perStep = c.promptsPerStep * METHODS[c.method].expectedRowsPerPrompt(c);
   const evals = Math.floor(c.steps / c.evalEvery) + 2;
   // eval rollouts are sampling only (no update), roughly a third of the cost of a trained completion
   const perEval = (c.evalProblems * (c.evalSamples + 1) + c.evalPrefixProblems * 2 * Math.min(4, c.evalSamples)) / 3;

@@ -4,7 +4,7 @@ import { configFields, type RunConfig } from '../../run/config';
 import { PRESETS } from '../../run/presets';
 import { TASKS } from '../../tasks';
 import { isSmallDevice, matchPreset, SMALL_DEVICE } from '../config';
-import { knobsFor, MAIN_FIELDS, type FieldKey } from '../fields';
+import { knobsFor, MAIN_FIELDS, methodHasKnobs, type FieldKey } from '../fields';
 import { canEdit, useLab } from '../store/labStore';
 import type { BackendChoice } from '../../worker/protocol';
 import { ConfigField } from './ConfigField';
@@ -57,7 +57,7 @@ export function ExperimentPanel() {
       </div>
       {knobs.length > 0 && (
         <fieldset className="knobs">
-          <legend>{config.method === 'denoise' || config.method === 'lte' ? 'Method knobs' : 'Reward knobs'}</legend>
+          <legend>{methodHasKnobs(config) ? 'Method knobs' : 'Reward knobs'}</legend>
           {knobs.map((x) => field(x.key, x.label, x.help))}
         </fieldset>
       )}
