@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { METHOD_NAMES } from '../rl/methods/about';
 import { REWARD_NAMES } from '../rl/rewards/about';
 
-
 const num = (min: number, max: number) => z.number().min(min).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -105,19 +105,22 @@ export function traceRows(step: number, samples: readonly StepSample[], limit: n
   const byGroup = [...new Set(samples.map((s) => s.group))];
   for (const g of byGroup) {
     if (rows.length >= limit) break;
-    for (const s of samples.filter((x) => x.group === g)) {
-      const finished = s.out.completion[s.out.completion.length - 1] === EOS_ID;
-      const completionTokens = finished ? s.out.completion.slice(0, -1) : s.out.completion;
-      rows.push({
-        step, group: g, kind: s.kind, prompt: s.problem.prompt, hint: s.hint, prefix: decode(s.request.prefix),
-        completion: decode(completionTokens), finished, answer: s.verdict.answer, gold: s.problem.answer,
-        correct: s.verdict.correct, reward_clean: s.clean, reward_observed: s.observed, flipped: s.flipped,
-        advantage: s.advantage, trained: s.trained, first_wrong_step: s.verdict.firstWrongStep,
-        retractions: s.verdict.retractions, recovered_at: s.verdict.recoveredAt,
-        steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction })),
-        logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
-      });
-    }
+    for (const s of samples.filter((x) => x.group === g)) rows.push(traceRow(step, s));
   }
   return rows;
+}
+
+/** The one place a sample becomes a trace row (training steps and the pinned problem's probes). */
+export function traceRow(step: number, s: StepSample, group = s.group): TraceRow {
+  const finished = s.out.completion[s.out.completion.length - 1] === EOS_ID;
+  const completionTokens = finished ? s.out.completion.slice(0, -1) : s.out.completion;
+  return {
+    step, group, kind: s.kind, prompt: s.problem.prompt, hint: s.hint, prefix: decode(s.request.prefix),
+    completion: decode(completionTokens), finished, answer: s.verdict.answer, gold: s.problem.answer,
+    correct: s.verdict.correct, reward_clean: s.clean, reward_observed: s.observed, flipped: s.flipped,
+    advantage: s.advantage, trained: s.trained, first_wrong_step: s.verdict.firstWrongStep,
+    retractions: s.verdict.retractions, recovered_at: s.verdict.recoveredAt,
+    steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction })),
+    logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
+  };
 }

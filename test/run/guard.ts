@@ -9,6 +9,7 @@ import { nodeWeights } from '../../src/cli/nodeWeights';
 import { parseRunConfig, type RunConfigInput } from '../../src/run/config';
 import { getPreset } from '../../src/run/presets';
 import type { MetricRow, TraceRow } from '../../src/run/records';
+import { TrainingLoop } from '../../src/run/loop';
 import { Trainer } from '../../src/run/trainer';
 
 export const GUARD_CHECKPOINTS = fileURLToPath(new URL('../fixtures/checkpoints/', import.meta.url));
@@ -36,21 +37,17 @@ const TRACE_FIELDS = [
   'reward_observed', 'flipped', 'advantage', 'trained', 'first_wrong_step', 'retractions', 'recovered_at', 'steps', 'logprobs',
 ] as const;
 
-/** Run `preset` for `steps` steps with the lab's schedule (eval at 0, every evalEvery and at the end). */
+/** Run `preset` for `steps` steps through the one training loop (eval at 0, every evalEvery and at the end). */
 export async function guardRun(backend: Backend, preset: string, steps: number, over: RunConfigInput = {}): Promise<GuardRecord> {
   const config = parseRunConfig({ ...getPreset(preset).config, ...GUARD_SIZES, ...over, steps });
   const trainer = await Trainer.create(backend, config, nodeWeights(config.task, GUARD_CHECKPOINTS));
   const rows: MetricRow[] = [];
   const traces: TraceRow[] = [];
-  const isEvalStep = (s: number) => s === 0 || s % config.evalEvery === 0 || s === config.steps;
   try {
-    rows.push(await trainer.evaluate());
-    while (trainer.step < config.steps) {
-      const out = await trainer.trainStep();
-      rows.push(out.metrics);
-      traces.push(...out.traces);
-      if (isEvalStep(trainer.step)) rows.push(await trainer.evaluate());
-    }
+    await new TrainingLoop(trainer, {
+      trained: (out) => { rows.push(out.metrics); traces.push(...out.traces); },
+      evaluated: (row) => { rows.push(row); },
+    }).run();
     const s = await trainer.saveState();
     const rest = JSON.stringify({ step: s.step, rho: s.method.rho, solved: s.solved, pool: s.method.pool, t: s.adam.t });
     return {

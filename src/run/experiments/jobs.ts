@@ -10,6 +10,7 @@ import { CpuBackend } from '../../backend/cpu';
 import { nodeWeights } from '../../cli/nodeWeights';
 import { parseRunConfig, type RunConfig } from '../config';
 import type { MetricRow } from '../records';
+import { TrainingLoop } from '../loop';
 import { Trainer } from '../trainer';
 import type { SuiteSpec } from './spec';
 import { METHODS } from '../../rl/methods';
@@ -81,18 +82,11 @@ export async function runJob(job: Job, onStep: (step: number) => void): Promise<
   const trainer = await Trainer.create(backend, c, nodeWeights(c.task, job.checkpointDir));
   let finalEval: MetricRow | null = null;
   try {
-    const isEvalStep = (s: number) => s === 0 || s % c.evalEvery === 0 || s === c.steps;
-    finalEval = await trainer.evaluate();
-    appendRows(metricsPath, [finalEval]);
-    while (trainer.step < c.steps) {
-      const { metrics } = await trainer.trainStep();
-      appendRows(metricsPath, [metrics]);
-      if (isEvalStep(trainer.step)) {
-        finalEval = await trainer.evaluate();
-        appendRows(metricsPath, [finalEval]);
-      }
-      onStep(trainer.step);
-    }
+    await new TrainingLoop(trainer, {
+      trained: ({ metrics }) => appendRows(metricsPath, [metrics]),
+      evaluated: (row) => { finalEval = row; appendRows(metricsPath, [row]); },
+      stepped: () => onStep(trainer.step),
+    }).run();
   } finally {
     trainer.destroy();
     backend.destroy();
