@@ -1,6 +1,6 @@
 // The GPT policy's shape. Pre-LayerNorm blocks, learned positions, output head tied to the token embedding.
 import { z } from 'zod';
-import { VOCAB_SIZE } from '../tasks/tokenizer';
+import { VOCAB_SIZE } from './vocab';
 
 export const GPTConfigSchema = z
   .object({

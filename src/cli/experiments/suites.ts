@@ -2,7 +2,7 @@
 // Budgets were chosen before looking at any outcome, from the measured step cost on a 2-core CPU, so that
 // `--suite all` takes about an hour with two workers (see docs/results.md, "Budget"). Settings shared by a
 // suite's variants live in its `base`, so variants differ only in what the claim is about.
-import type { RunConfigInput } from '../config';
+import type { RunConfigInput } from '../../run/config';
 import type { Column, SuiteSpec } from './spec';
 
 export const SEEDS = [1, 2, 3];

@@ -7,11 +7,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuBackend } from '../../backend/cpu';
-import { nodeWeights } from '../../cli/nodeWeights';
-import { parseRunConfig, type RunConfig } from '../config';
-import type { MetricRow } from '../records';
-import { TrainingLoop } from '../loop';
-import { Trainer } from '../trainer';
+import { nodeWeights } from '../nodeWeights';
+import { parseRunConfig, type RunConfig } from '../../run/config';
+import type { MetricRow } from '../../run/records';
+import { TrainingLoop } from '../../run/loop';
+import { Trainer } from '../../run/trainer';
 import type { SuiteSpec } from './spec';
 import { METHODS } from '../../rl/methods';
 
