@@ -51,9 +51,13 @@ export interface TraceRow {
   flipped: boolean; // the observed reward differs from the clean one because of noise
   advantage: number;
   trained: boolean; // part of the update (LTE: hinted samples that replaced a failed original; SRT: kept prompts)
-  first_wrong_step: number | null;
+  // The verifier's spans, sent once from the engine so the inspector never re-parses the text. Offsets are
+  // into prefix + completion (the text the verifier judged); the prefix is its first prefix.length characters.
+  // Offsets are absent in traces stored before the engine sent them: the inspector then shows plain text.
+  first_wrong_step: number | null; // index into steps
   retractions: number;
-  recovered_at: number | null;
-  steps: { text: string; ok: boolean; retracted: boolean; isRetraction: boolean }[];
+  recovered_at: number | null; // index into steps of the retraction that replaced a wrong step by a right one
+  steps: { text: string; ok: boolean; retracted: boolean; isRetraction: boolean; start?: number; end?: number }[]; // end exclusive
+  answer_start?: number | null; // offset of the conclusion '>' (the answer follows it), null when there is none
   logprobs: number[]; // one per completion character (EOS excluded)
 }

@@ -5,6 +5,7 @@ import { groupStats } from '../rl/grpo';
 import { clipRatios, mean } from '../rl/metrics';
 import type { StepSample } from '../rl/methods/samples';
 import type { UpdateResult } from '../rl/update';
+import type { Verdict } from '../tasks/task';
 import { decode } from '../tasks/tokenizer';
 import { EOS_ID } from '../backend/backend';
 import type { RunConfig } from './config';
@@ -120,7 +121,15 @@ export function traceRow(step: number, s: StepSample, group = s.group): TraceRow
     correct: s.verdict.correct, reward_clean: s.clean, reward_observed: s.observed, flipped: s.flipped,
     advantage: s.advantage, trained: s.trained, first_wrong_step: s.verdict.firstWrongStep,
     retractions: s.verdict.retractions, recovered_at: s.verdict.recoveredAt,
-    steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction })),
+    steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction, start: v.start, end: v.end })),
+    answer_start: conclusionStart(s.text, s.verdict),
     logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
   };
+}
+
+/** Where the conclusion '>' of a judged text is: right after the last step's ';' (at 0 with no steps). */
+export function conclusionStart(text: string, verdict: Verdict): number | null {
+  const last = verdict.steps[verdict.steps.length - 1];
+  const at = last ? last.end + 1 : 0;
+  return text[at] === '>' ? at : null;
 }

@@ -37,6 +37,9 @@ const TRACE_FIELDS = [
   'reward_observed', 'flipped', 'advantage', 'trained', 'first_wrong_step', 'retractions', 'recovered_at', 'steps', 'logprobs',
 ] as const;
 
+// Steps as recorded: the verifier's offsets (start, end) were added to trace rows after the guard.
+const asRecorded = (s: TraceRow['steps'][number]) => ({ text: s.text, ok: s.ok, retracted: s.retracted, isRetraction: s.isRetraction });
+
 /** Run `preset` for `steps` steps through the one training loop (eval at 0, every evalEvery and at the end). */
 export async function guardRun(backend: Backend, preset: string, steps: number, over: RunConfigInput = {}): Promise<GuardRecord> {
   const config = parseRunConfig({ ...getPreset(preset).config, ...GUARD_SIZES, ...over, steps });
@@ -52,7 +55,7 @@ export async function guardRun(backend: Backend, preset: string, steps: number, 
     const rest = JSON.stringify({ step: s.step, rho: s.method.rho, solved: s.solved, pool: s.method.pool, t: s.adam.t });
     return {
       rows: rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !TIMING.has(k))) as MetricRow),
-      traces: sha(JSON.stringify(traces.map((t) => TRACE_FIELDS.map((k) => t[k])))),
+      traces: sha(JSON.stringify(traces.map((t) => TRACE_FIELDS.map((k) => (k === 'steps' ? t.steps.map(asRecorded) : t[k]))))),
       state: { params: sha(f32(s.params)), adamM: sha(f32(s.adam.m)), adamV: sha(f32(s.adam.v)), rest: sha(rest) },
     };
   } finally {
