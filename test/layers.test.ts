@@ -73,6 +73,27 @@ describe('layers', () => {
     expect(bad).toEqual([]);
   });
 
+  it('hold no import cycle between files (type-only imports included)', () => {
+    const exts = ['', '.ts', '.tsx', '/index.ts', '.mjs'];
+    const resolveFile = (from: string, spec: string) => {
+      const base = resolve(dirname(from), spec);
+      return exts.map((e) => base + e).find((p) => files.includes(p));
+    };
+    const edges = new Map(files.map((f) => [f, importsOf(readFileSync(f, 'utf8')).map((s) => resolveFile(f, s)).filter((x): x is string => !!x)]));
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]) => {
+      state.set(f, 'open');
+      for (const g of edges.get(f) ?? []) {
+        if (state.get(g) === 'open') cycles.push([...path.slice(path.indexOf(g)), g].map((p) => relative(root, p)).join(' -> '));
+        else if (!state.has(g)) visit(g, [...path, g]);
+      }
+      state.set(f, 'done');
+    };
+    for (const f of files) if (!state.has(f)) visit(f, [f]);
+    expect(cycles).toEqual([]);
+  });
+
   it('catch an upward import (the checker itself)', () => {
     expect(importsOf("import type { X } from '../../run/records';\nexport { y } from './y';\nawait import('../z');")).toEqual(['../../run/records', './y', '../z']);
     expect(layerOrder('## Layers\n```\nsrc/ui/, src/cli/   top\nsrc/backend/   bottom\n```\n')).toEqual([['src/ui/', 'src/cli/'], ['src/backend/']]);

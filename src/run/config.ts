@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { METHOD_NAMES } from '../rl/methods/about';
 import { REWARD_NAMES } from '../rl/rewards/about';
+import { TASK_NAMES } from '../tasks/about';
 
 const num = (min: number, max: number) => z.number().min(min).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -10,7 +11,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 export const RunConfigSchema = z
   .object({
     seed: int(0, 2 ** 32 - 1).default(1),
-    task: z.enum(['addition', 'chain']).default('addition'),
+    task: z.enum(TASK_NAMES).default('addition'), // the catalog src/tasks/about.ts
     difficulty: int(1, 6).default(3),
     // weak / weaker: the shipped checkpoints (tiny / micro size); the others start from random weights
     model: z.enum(['weak', 'weaker', 'micro', 'tiny', 'small', 'base']).default('weak'),

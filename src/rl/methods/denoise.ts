@@ -10,7 +10,7 @@ import type { Problem, Task } from '../../tasks/task';
 import type { About } from '../about';
 import { rollout } from '../rollout';
 import type { Method, MethodEnv } from './method';
-import { bareRequests, type PlannedRequest } from './samples';
+import { bareRequests, type PlannedRequest, type WrongTrace } from './samples';
 
 export const denoiseAbout = {
   name: 'denoise',
@@ -33,10 +33,7 @@ export const denoiseAbout = {
 export type DenoiseSource = 'initial' | 'weak' | 'random' | 'injected';
 export type RhoSampler = 'fixed' | 'normal' | 'uniform';
 
-export interface WrongTrace {
-  text: string; // a complete wrong trace (steps and final answer)
-  failures: number; // how often a continuation from this trace's prefix failed (valuable-errors weighting)
-}
+export type { WrongTrace };
 
 /** problem prompt -> its wrong traces */
 export type WrongPool = Map<string, WrongTrace[]>;

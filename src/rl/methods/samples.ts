@@ -5,11 +5,16 @@ import { decode, encodePrompt } from '../../tasks/tokenizer';
 import type { Problem, Task, Verdict } from '../../tasks/task';
 import type { RolloutRequest, RolloutSample } from '../rollout';
 import type { TrainSequence } from '../sequences';
-import type { WrongTrace } from './denoise';
 
 /** normal: from the bare prompt; extra: more of the same (counted apart); prefixed: continues a forced
  * prefix; hinted: sampled with a hint, trained against the bare prompt. */
 export type SampleKind = 'normal' | 'extra' | 'prefixed' | 'hinted';
+
+/** A complete wrong trace a forced prefix was cut from (DenoiseRL's pool entries). */
+export interface WrongTrace {
+  text: string; // a complete wrong trace (steps and final answer)
+  failures: number; // how often a continuation from this trace's prefix failed (valuable-errors weighting)
+}
 
 export interface PlannedRequest {
   group: number;

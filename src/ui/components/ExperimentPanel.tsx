@@ -2,7 +2,7 @@
 import { useId } from 'react';
 import { configFields, type RunConfig } from '../../run/config';
 import { PRESETS } from '../../run/presets';
-import { TASKS } from '../../tasks';
+import { TASK_ABOUT } from '../../tasks/about';
 import { isSmallDevice, matchPreset, SMALL_DEVICE } from '../config';
 import { knobsFor, MAIN_FIELDS, methodHasKnobs, type FieldKey } from '../fields';
 import { canEdit, useLab } from '../store/labStore';
@@ -30,7 +30,7 @@ export function ExperimentPanel() {
   const rest = configFields().filter((x) => !shown.has(x.key));
   const field = (key: FieldKey, label: string, help: string) => (
     <ConfigField key={key} field={key} label={label} help={help} value={config[key]} disabled={!editable} onChange={change}
-      options={key === 'difficulty' ? TASKS[config.task]?.difficulties : undefined} />
+      options={key === 'difficulty' ? TASK_ABOUT[config.task]?.difficulties : undefined} />
   );
 
   return (

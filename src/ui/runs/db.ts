@@ -4,7 +4,12 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunConfig } from '../../run/config';
 import type { MetricRow, TraceRow } from '../../run/records';
 import type { Checkpoint } from '../../worker/protocol';
-import type { Series } from '../store/labStore';
+
+/** A run's metric rows, split by kind. */
+export interface Series {
+  train: MetricRow[];
+  evals: MetricRow[];
+}
 
 export interface RunRecord {
   id: string;

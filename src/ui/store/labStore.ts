@@ -7,12 +7,9 @@ import type { RunConfig } from '../../run/config';
 import type { MetricRow, TraceRow } from '../../run/records';
 import type { BackendChoice, BackendInfo, LabStatus } from '../../worker/protocol';
 import { SCHEMA_DEFAULTS } from '../config';
-import type { RunRecord } from '../runs/db';
+import type { RunRecord, Series } from '../runs/db';
 
-export interface Series {
-  train: MetricRow[];
-  evals: MetricRow[];
-}
+export type { Series }; // a run's metric rows: declared with the stored runs (src/ui/runs/db.ts)
 
 export interface OverlayRun {
   id: string;
