@@ -7,7 +7,7 @@ import type { StepSample } from '../rl/methods/samples';
 import type { UpdateResult } from '../rl/update';
 import type { Verdict } from '../tasks/task';
 import { decode } from '../tasks/tokenizer';
-import { EOS_ID } from '../backend/backend';
+import { EOS_ID, TOKEN_STATS } from '../backend/backend';
 import type { RunConfig } from './config';
 import { OWNED_METRICS, type MetricRow, type TraceRow } from './records';
 
@@ -49,15 +49,16 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
   let numTokens = 0;
   if (x.update) {
     const stats = x.update.stats;
-    const n = stats.length / 4;
+    const S = TOKEN_STATS;
+    const n = stats.length / S.columns;
     const mask = x.tokenMask;
     const codes = new Float32Array(n);
     let ent = 0;
     let k3 = 0;
-    for (let i = 0; i < n; i++) codes[i] = stats[i * 4 + 3];
+    for (let i = 0; i < n; i++) codes[i] = stats[i * S.columns + S.clipCode];
     numTokens = mask.reduce((a, m) => a + m, 0);
     let count = 0;
-    for (let i = 0; i < n; i++) if (mask[i]) { ent += stats[i * 4 + 1]; k3 += stats[i * 4 + 2]; count++; }
+    for (let i = 0; i < n; i++) if (mask[i]) { ent += stats[i * S.columns + S.entropy]; k3 += stats[i * S.columns + S.k3]; count++; }
     entropy = count ? ent / count : null;
     kl = count ? k3 / count : null;
     clips = clipRatios(codes, mask);

@@ -5,7 +5,7 @@
 // sample prompts -> beforeStep -> plan each prompt's group -> rollouts -> verify -> rewards -> shapeRewards
 // -> followUp (a second round) -> advantages -> update(s) -> metrics -> afterStep -> traces.
 // Every random draw is keyed by (seed, step), so a resumed run repeats an uninterrupted one exactly.
-import type { Backend } from '../backend/backend';
+import { TOKEN_DATA, type Backend } from '../backend/backend';
 import { Rng } from '../backend/rng';
 import { MODEL_PRESETS } from '../model/config';
 import { Decoder } from '../model/decode';
@@ -164,7 +164,7 @@ export class Trainer {
     if (trainedSamples.length > 0) {
       const seqs = trainedSamples.map((s) => trainSequence(s, c.numIterations));
       const built = buildTrainBatch(seqs, c.lossType, c.maxCompletionLength, this.model.cfg.maxT);
-      tokenMask = built.batch.tokenData.filter((_, i) => i % 3 === 1).map((w) => (w > 0 ? 1 : 0));
+      tokenMask = built.batch.tokenData.filter((_, i) => i % TOKEN_DATA.columns === TOKEN_DATA.weight).map((w) => (w > 0 ? 1 : 0));
       for (let it = 0; it < c.numIterations; it++) {
         update = await this.updater.step(built.batch, {
           lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm, beta1: c.adamBeta1, beta2: c.adamBeta2,
