@@ -20,7 +20,7 @@ export interface Tensor {
 /** Offsets of views must be multiples of this many elements (256 bytes: WebGPU's binding alignment). */
 export const VIEW_ALIGN = 64;
 
-/** Settings of the GRPO per-token loss (methods.md section 0). */
+/** Settings of the GRPO per-token loss (docs/methods.md, "GRPO"). */
 export interface GrpoLossSettings {
   epsLow: number; // clip below at 1 - epsLow
   epsHigh: number; // clip above at 1 + epsHigh
@@ -149,7 +149,7 @@ export interface Backend {
   tokenLogprobs(logp: Tensor, entropy: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void;
 
   /**
-   * The GRPO loss and its gradient w.r.t. logits in one pass (methods.md section 0).
+   * The GRPO loss and its gradient w.r.t. logits in one pass (docs/methods.md, "GRPO").
    *   tokenData (N,3) f32: [advantage, weight, mode]; weight carries the mask and the aggregation
    *                        (dapo: 1/numTokens, grpo: 1/(len_i * numSeqs), dr_grpo: 1/(B*maxLen), 0: masked)
    *   oldLogp (N), refLogp (N) f32

@@ -55,7 +55,7 @@ export interface Comparison {
 export interface SuiteSpec {
   name: string;
   title: string;
-  claim: string; // the paper's claim, as methods.md states it
+  claim: string; // the paper's central claim, in one sentence
   setup: string; // what this suite runs and why these settings
   base: RunConfigInput;
   variants: Variant[];

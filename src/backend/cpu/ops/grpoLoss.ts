@@ -1,4 +1,4 @@
-// The GRPO per-token loss and its gradient w.r.t. the logits in one pass (methods.md section 0, TRL semantics).
+// The GRPO per-token loss and its gradient w.r.t. the logits in one pass (TRL semantics).
 // Shapes: logits, dlogits (N,V); targets (N) u32; tokenData (N,3) = [advantage, weight, mode];
 // oldLogp, refLogp (N); stats (N,4) = [logp, entropy, k3, clipCode].
 //
