@@ -10,8 +10,8 @@ import { newGpuBackend } from '../backend/webgpu/helpers';
 import { GUARD_FIXTURE, guardRun, type GuardRecord } from './guard';
 
 const RECORD = process.env.GUARD_RECORD === '1';
-const expected: Record<string, GuardRecord> = existsSync(GUARD_FIXTURE) ? JSON.parse(readFileSync(GUARD_FIXTURE, 'utf8')) : {};
-const recorded: Record<string, GuardRecord> = {};
+const expected: Record<string, GuardRecord> & { adapter?: string } = existsSync(GUARD_FIXTURE) ? JSON.parse(readFileSync(GUARD_FIXTURE, 'utf8')) : {};
+const recorded: Record<string, GuardRecord> & { adapter?: string } = {};
 
 function check(key: string, got: GuardRecord) {
   if (RECORD) { recorded[key] = got; return; }
@@ -31,6 +31,7 @@ describe('bit-for-bit guard', () => {
   it('covers every preset and nothing else', () => {
     if (RECORD) return;
     const cpuKeys = Object.keys(expected).filter((k) => k.startsWith('cpu/')).sort();
+    expect(typeof expected.adapter, 'the adapter the WebGPU entries were recorded on').toBe('string');
     expect(cpuKeys).toEqual(PRESETS.map((p) => `cpu/${p.name}`).sort());
   });
 
@@ -42,9 +43,14 @@ describe('bit-for-bit guard', () => {
     });
   }
 
+  // WebGPU numbers are those of one adapter (float reassociation differs between GPUs): the fixture names it,
+  // and a run on another adapter fails with both names rather than with a diff of numbers.
   for (const preset of ['lte', 'denoise']) {
     it(`webgpu/${preset}: 2 steps repeat the recorded metrics, traces and state exactly`, async () => {
       const backend = await newGpuBackend();
+      const adapter = `${backend.adapter.vendor} / ${backend.adapter.architecture} / ${backend.adapter.description}`;
+      if (RECORD) recorded.adapter = adapter;
+      else expect(adapter, `the WebGPU guard was recorded on ${String(expected.adapter)}; re-record it for this adapter`).toBe(expected.adapter);
       check(`webgpu/${preset}`, await guardRun(backend, preset, 2, { model: 'weaker' }));
       backend.destroy();
     });
