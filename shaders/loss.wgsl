@@ -1,5 +1,5 @@
 // loss.wgsl: per-token log-probs/entropy and the GRPO loss gradient (Backend.tokenLogprobs,
-// Backend.grpoLossBackward; methods.md section 0, TRL semantics).
+// Backend.grpoLossBackward; TRL semantics).
 // See encoder.wgsl for the conventions (Params layout, read_write bindings, flat 1D launches of 64).
 //
 // token_logprobs      logp (N), entropy (N), logits (N,V), targets (N) u32
@@ -28,6 +28,18 @@ struct Params {
 }
 
 const WG: u32 = 64u;
+
+// Columns of tokenData and stats, named as TOKEN_DATA and TOKEN_STATS in src/backend/backend.ts (a test
+// compares the two).
+const TD_COLUMNS: u32 = 3u;
+const TD_ADVANTAGE: u32 = 0u;
+const TD_WEIGHT: u32 = 1u;
+const TD_MODE: u32 = 2u;
+const ST_COLUMNS: u32 = 4u;
+const ST_LOGP: u32 = 0u;
+const ST_ENTROPY: u32 = 1u;
+const ST_K3: u32 = 2u;
+const ST_CLIP_CODE: u32 = 3u;
 
 @group(0) @binding(0) var<uniform> P: Params;
 
@@ -107,8 +119,8 @@ fn grpo_loss_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wo
   let off = n * V;
   let tgt = targets[n];
   if (tgt >= V) {
-    for (var k = 0u; k < 4u; k++) {
-      stats[n * 4u + k] = poison(tgt);
+    for (var k = 0u; k < ST_COLUMNS; k++) {
+      stats[n * ST_COLUMNS + k] = poison(tgt);
     }
     for (var v = 0u; v < V; v++) {
       dlogits[off + v] = poison(tgt);
@@ -117,9 +129,9 @@ fn grpo_loss_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wo
   }
   let rs = rowStats(off);
   let logp = logits[off + tgt] - rs.max - rs.logZ;
-  let advantage = tokenData[n * 3u];
-  let weight = tokenData[n * 3u + 1u];
-  let mode = tokenData[n * 3u + 2u];
+  let advantage = tokenData[n * TD_COLUMNS + TD_ADVANTAGE];
+  let weight = tokenData[n * TD_COLUMNS + TD_WEIGHT];
+  let mode = tokenData[n * TD_COLUMNS + TD_MODE];
 
   var dlossDlogp = 0.0;
   var clipCode = 0.0;
@@ -150,10 +162,10 @@ fn grpo_loss_backward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wo
     k3 = ratio - delta - 1.0;
     dlossDlogp += P.beta * (1.0 - ratio);
   }
-  stats[n * 4u] = logp;
-  stats[n * 4u + 1u] = rowEntropy(off, rs);
-  stats[n * 4u + 2u] = k3;
-  stats[n * 4u + 3u] = clipCode;
+  stats[n * ST_COLUMNS + ST_LOGP] = logp;
+  stats[n * ST_COLUMNS + ST_ENTROPY] = rowEntropy(off, rs);
+  stats[n * ST_COLUMNS + ST_K3] = k3;
+  stats[n * ST_COLUMNS + ST_CLIP_CODE] = clipCode;
 
   // select() instead of weight * dlossDlogp alone: masked rows must give 0, not 0 * inf = NaN.
   let g = select(weight * dlossDlogp, 0.0, weight == 0.0);

@@ -20,7 +20,7 @@ export interface Tensor {
 /** Offsets of views must be multiples of this many elements (256 bytes: WebGPU's binding alignment). */
 export const VIEW_ALIGN = 64;
 
-/** Settings of the GRPO per-token loss (methods.md section 0). */
+/** Settings of the GRPO per-token loss (docs/methods.md, "GRPO"). */
 export interface GrpoLossSettings {
   epsLow: number; // clip below at 1 - epsLow
   epsHigh: number; // clip above at 1 + epsHigh
@@ -29,14 +29,24 @@ export interface GrpoLossSettings {
 }
 
 /**
- * Per-token mode of the GRPO loss (tokenData column 2).
+ * The GRPO loss's per-token input, tokenData (N,3): one row per target position. The one declaration of its
+ * columns: the CPU op, the WGSL kernel (TD_* constants in shaders/loss.wgsl, compared by a test), the train
+ * batch builder and the metrics read it by these names.
+ */
+export const TOKEN_DATA = { advantage: 0, weight: 1, mode: 2, columns: 3 } as const;
+
+/** The GRPO loss's per-token output, stats (N,4) (ST_* constants in shaders/loss.wgsl). */
+export const TOKEN_STATS = { logp: 0, entropy: 1, k3: 2, clipCode: 3, columns: 4 } as const;
+
+/**
+ * Per-token mode of the GRPO loss (tokenData column TOKEN_DATA.mode).
  *  CLIPPED:   -min(r*A, clip(r, 1-epsLow, 1+epsHigh)*A), r = exp(logp - oldLogp)
  *  ON_POLICY: as CLIPPED with oldLogp := logp (detached), so r == 1 and the gradient is A * dlogp
  *  SHAPED:    -(r / (r + gamma)) * A, unclipped (LTE's hinted samples trained against the un-hinted prompt)
  */
 export const TokenMode = { CLIPPED: 0, ON_POLICY: 1, SHAPED: 2 } as const;
 
-/** Codes written into stats column 3 for each token. */
+/** Codes written into stats column TOKEN_STATS.clipCode for each token. */
 export const ClipCode = { NONE: 0, LOW: 1, HIGH: 2 } as const;
 
 /** Hyperparameters of one AdamW step (bias-corrected, decoupled weight decay). */
@@ -139,7 +149,7 @@ export interface Backend {
   tokenLogprobs(logp: Tensor, entropy: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void;
 
   /**
-   * The GRPO loss and its gradient w.r.t. logits in one pass (methods.md section 0).
+   * The GRPO loss and its gradient w.r.t. logits in one pass (docs/methods.md, "GRPO").
    *   tokenData (N,3) f32: [advantage, weight, mode]; weight carries the mask and the aggregation
    *                        (dapo: 1/numTokens, grpo: 1/(len_i * numSeqs), dr_grpo: 1/(B*maxLen), 0: masked)
    *   oldLogp (N), refLogp (N) f32

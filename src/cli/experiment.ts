@@ -5,12 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { suiteJobs, type Job } from '../run/experiments/jobs';
-import { logInvocation } from '../run/experiments/load';
-import { writeReport } from '../run/experiments/report';
-import { runJobs, type RunSummary } from '../run/experiments/runner';
-import type { SuiteSpec } from '../run/experiments/spec';
-import { PAPER_SUITES, SUITES, getSuite } from '../run/experiments/suites';
+import { suiteJobs, type Job } from './experiments/jobs';
+import { logInvocation } from './experiments/load';
+import { writeReport } from './experiments/report';
+import { runJobs, type RunSummary } from './experiments/runner';
+import type { SuiteSpec } from './experiments/spec';
+import { PAPER_SUITES, SUITES, getSuite } from './experiments/suites';
 import { UsageError, formatFlags, parseFlags, runMain, wantsHelp } from './args';
 
 const FLAGS = {

@@ -12,7 +12,7 @@ import { ProgressBar } from './progress';
 
 /**
  * weak: the policy every RL run starts from (Pass@1 on the RL difficulty in the 15-50% window).
- * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces (see docs/methods.md).
+ * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces.
  */
 const WEAK_VARIANTS = [
   { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3 },

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { coerceField, configFields, parseRunConfig, type RunConfig } from '../run/config';
 import { PRESETS, getPreset } from '../run/presets';
 import type { MetricRow } from '../run/records';
+import { isEvalStep, TrainingLoop } from '../run/loop';
 import { decodeRunState, encodeRunState } from '../run/runState';
 import { Trainer } from '../run/trainer';
 import { UsageError, formatFlags, parseFlags, runMain, wantsHelp } from './args';
@@ -86,13 +87,12 @@ export async function runTraining(argv: string[]): Promise<void> {
   const trainer = await Trainer.create(backend, config, nodeWeights(config.task));
   const metricsPath = join(out, 'metrics.jsonl');
   const tracesPath = join(out, 'traces.jsonl');
-  const isEvalStep = (s: number) => s === 0 || s % config.evalEvery === 0 || s === config.steps;
   if (resumeState) {
     trainer.loadState(resumeState);
     const at = resumeState.step;
     // drop what an uninterrupted run would not have: rows past the checkpoint, and an eval row that only
     // existed because the earlier run ended there
-    writeFileSync(metricsPath, keepRows(metricsPath, (r) => (r.kind === 'train' ? r.step < at : r.step < at || (r.step === at && isEvalStep(at)))));
+    writeFileSync(metricsPath, keepRows(metricsPath, (r) => (r.kind === 'train' ? r.step < at : r.step < at || (r.step === at && isEvalStep(config, at)))));
     writeFileSync(tracesPath, keepRows(tracesPath, (r) => r.step < at));
   } else {
     writeFileSync(metricsPath, '');
@@ -105,24 +105,22 @@ export async function runTraining(argv: string[]): Promise<void> {
 
   const bar = new ProgressBar(config.steps, `${config.method}/${config.reward}`);
   let lastEval = '';
-  if (trainer.step === 0) {
-    const row = await trainer.evaluate();
-    append(metricsPath, [row]);
-    lastEval = `eval pass@1 ${(row['eval/pass@1'] as number).toFixed(3)}`;
-    await save();
-  }
-  while (trainer.step < config.steps) {
-    const { metrics, traces } = await trainer.trainStep();
-    append(metricsPath, [metrics]);
-    append(tracesPath, traces);
-    if (isEvalStep(trainer.step)) {
-      const row = await trainer.evaluate();
+  let reward = '';
+  // a run's checkpoints are written only after evaluations, so a resumed run has done the one due at its step
+  const loop = new TrainingLoop(trainer, {
+    trained: ({ metrics, traces }) => {
+      append(metricsPath, [metrics]);
+      append(tracesPath, traces);
+      reward = `reward ${(metrics['reward/clean'] as number).toFixed(2)}`;
+    },
+    evaluated: async (row) => {
       append(metricsPath, [row]);
       lastEval = `eval pass@1 ${(row['eval/pass@1'] as number).toFixed(3)}`;
       await save();
-    }
-    bar.update(trainer.step, `reward ${(metrics['reward/clean'] as number).toFixed(2)} ${lastEval}`);
-  }
+    },
+    stepped: () => bar.update(trainer.step, `${reward} ${lastEval}`),
+  }, resumeState !== null);
+  await loop.run();
   bar.done();
   console.log(`done: ${trainer.step} steps -> ${out} (${lastEval})`);
   trainer.destroy();

@@ -4,7 +4,7 @@
 import { GPTConfigSchema, type GPTConfig } from './config';
 import { paramLayout } from './layout';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from './safetensors';
-import { VOCAB } from '../tasks/tokenizer';
+import { VOCAB } from './vocab';
 
 export interface Checkpoint {
   config: GPTConfig;

@@ -1,6 +1,6 @@
 // The GPT policy's shape. Pre-LayerNorm blocks, learned positions, output head tied to the token embedding.
 import { z } from 'zod';
-import { VOCAB_SIZE } from '../tasks/tokenizer';
+import { VOCAB_SIZE } from './vocab';
 
 export const GPTConfigSchema = z
   .object({
@@ -15,7 +15,7 @@ export const GPTConfigSchema = z
 export type GPTConfig = z.infer<typeof GPTConfigSchema>;
 
 /**
- * Model sizes. `tiny` is the default: it trains on a 2-core CPU in minutes (methods.md section 6 saw a
+ * Model sizes. `tiny` is the default: it trains on a 2-core CPU in minutes (a NumPy prototype saw a
  * 105K-parameter GPT learn 2-4 digit addition). `micro` keeps browser end-to-end tests quick; `small` and
  * `base` are for real GPUs.
  */

@@ -1,5 +1,5 @@
 // GRPO bookkeeping that needs no model: group-relative advantages, the per-token loss weights that
-// reproduce TRL's loss aggregations, and the reward statistics TRL logs (methods.md section 0).
+// reproduce TRL's loss aggregations, and the reward statistics TRL logs.
 // The backend's loss op multiplies each token's loss by a row weight, so an aggregation is just a weight.
 
 import { mean, std } from './metrics';
@@ -91,7 +91,7 @@ export function lossWeights(completionMasks: readonly (readonly number[])[], los
 }
 
 /**
- * LTE normalises the original and the hinted completions separately (methods.md section 3): each part
+ * LTE normalises the original and the hinted completions separately: each part
  * (parts[i] = 0 original, 1 hinted) is aggregated as if it were its own batch with lossWeights, and the
  * two part losses are summed: loss = loss(part 0) + loss(part 1). So for 'dapo' each part divides by its
  * own token count, for 'grpo' by its own number of sequences, for 'dr_grpo' by its own count *

@@ -1,4 +1,4 @@
-// Plain statistics for the trainer's logs and the evaluator (methods.md sections 0 and 5).
+// Plain statistics for the trainer's logs and the evaluator (Pass@k: docs/methods.md, "Pass@k").
 // Everything here is a pure function of its arguments, so a logged number can be recomputed by hand.
 
 import { ClipCode } from '../backend/backend';

@@ -1,7 +1,7 @@
 // Turn sampled (or gold) completions into a TrainBatch: right-padded token sequences with per-target
 // advantages, loss weights and modes. The loss weight carries both the mask (prefix tokens of DenoiseRL
 // get 0, so they get no gradient and do not count in the denominator) and the loss aggregation.
-import { PAD_ID } from '../backend/backend';
+import { PAD_ID, TOKEN_DATA } from '../backend/backend';
 import { lossWeightsByPart, type LossType } from './grpo';
 import type { TrainBatch } from './update';
 
@@ -26,7 +26,7 @@ export function buildTrainBatch(
   const weights = lossWeightsByPart(masks, seqs.map((s) => s.part), lossType, maxCompletionLength);
   const tokens = new Uint32Array(B * T).fill(PAD_ID);
   const targets = new Uint32Array(B * T).fill(PAD_ID);
-  const tokenData = new Float32Array(B * T * 3);
+  const tokenData = new Float32Array(B * T * TOKEN_DATA.columns);
   const oldLogp = new Float32Array(B * T);
   seqs.forEach((s, b) => {
     const seq = [...s.context, ...s.prefix, ...s.completion];
@@ -36,9 +36,10 @@ export function buildTrainBatch(
     const response = s.prefix.length + s.completion.length;
     for (let j = 0; j < response; j++) {
       const row = b * T + c + j - 1; // the position whose target is response token j
-      tokenData[row * 3] = s.advantage;
-      tokenData[row * 3 + 1] = weights[b][j];
-      tokenData[row * 3 + 2] = s.mode;
+      const td = row * TOKEN_DATA.columns;
+      tokenData[td + TOKEN_DATA.advantage] = s.advantage;
+      tokenData[td + TOKEN_DATA.weight] = weights[b][j];
+      tokenData[td + TOKEN_DATA.mode] = s.mode;
       if (j >= s.prefix.length) oldLogp[row] = s.logps[j - s.prefix.length];
     }
   });

@@ -2,7 +2,7 @@
 // gradient w.r.t. the logits in one pass, backward, global gradient norm, AdamW. Supervised pretraining is
 // the same step with advantage 1 and mode ON_POLICY (then the loss is the mean token cross-entropy).
 // One readback per step: per-token stats and the gradient norm share a buffer.
-import { VIEW_ALIGN, type AdamWSettings, type Backend, type GrpoLossSettings, type Tensor } from '../backend/backend';
+import { TOKEN_DATA, TOKEN_STATS, VIEW_ALIGN, type AdamWSettings, type Backend, type GrpoLossSettings, type Tensor } from '../backend/backend';
 import type { GPT } from '../model/gpt';
 
 /** A batch of B right-padded sequences of length T (input tokens and next-token targets). */
@@ -11,7 +11,7 @@ export interface TrainBatch {
   T: number;
   tokens: Uint32Array; // (B,T) inputs, BOS first
   targets: Uint32Array; // (B,T) the next token at each position (PAD past the end)
-  tokenData: Float32Array; // (B,T,3) [advantage, weight, mode] per target position
+  tokenData: Float32Array; // (B*T, TOKEN_DATA.columns) per target position
   oldLogp: Float32Array; // (B,T) log-prob of each target under the policy that sampled it
 }
 
@@ -67,18 +67,18 @@ export class PolicyUpdater {
     if (this.bufs && this.cap >= rows) return this.bufs;
     if (this.bufs) for (const [name, t] of Object.entries(this.bufs)) if (name !== 'norm' && name !== 'stats') this.k.free(t);
     const V = this.model.cfg.vocabSize;
-    const statsLen = Math.ceil((rows * 4) / VIEW_ALIGN) * VIEW_ALIGN;
+    const statsLen = Math.ceil((rows * TOKEN_STATS.columns) / VIEW_ALIGN) * VIEW_ALIGN;
     const out = this.k.alloc(statsLen + VIEW_ALIGN, 'f32', 'update.out'); // stats, then the norm
     this.bufs = {
       tokens: this.k.alloc(rows, 'u32', 'update.tokens'),
       targets: this.k.alloc(rows, 'u32', 'update.targets'),
-      tokenData: this.k.alloc(rows * 3, 'f32', 'update.tokenData'),
+      tokenData: this.k.alloc(rows * TOKEN_DATA.columns, 'f32', 'update.tokenData'),
       oldLogp: this.k.alloc(rows, 'f32', 'update.oldLogp'),
       refLogp: this.k.alloc(rows, 'f32', 'update.refLogp'),
       refEntropy: this.k.alloc(rows, 'f32', 'update.refEntropy'),
       dlogits: this.k.alloc(rows * V, 'f32', 'update.dlogits'),
       out,
-      stats: this.k.view(out, 0, rows * 4, 'update.stats'),
+      stats: this.k.view(out, 0, rows * TOKEN_STATS.columns, 'update.stats'),
       norm: this.k.view(out, statsLen, 1, 'update.norm'),
     };
     this.cap = rows;
@@ -112,8 +112,8 @@ export class PolicyUpdater {
     };
     k.adamW(this.model.params, this.model.grads, this.m, this.v, this.decayMask, b.norm, P, adam);
     const out = (await k.read(b.out)) as Float32Array; // the step's only readback
-    const statsLen = Math.ceil((this.cap * 4) / VIEW_ALIGN) * VIEW_ALIGN;
-    return { stats: out.slice(0, N * 4), gradNorm: out[statsLen] };
+    const statsLen = Math.ceil((this.cap * TOKEN_STATS.columns) / VIEW_ALIGN) * VIEW_ALIGN;
+    return { stats: out.slice(0, N * TOKEN_STATS.columns), gradNorm: out[statsLen] };
   }
 
   destroy(): void {

@@ -1,17 +1,9 @@
 // A run is described by one flat, validated config object. Flat so that every field round-trips through
 // the CLI (`--set key=value`) and the lab's URL the same way. Names follow TRL's GRPOConfig where one exists.
 import { z } from 'zod';
-
-export const METHODS = ['grpo', 'grpo_extra', 'lte', 'denoise'] as const;
-export const REWARDS = [
-  'verifiable', // clean correctness
-  'flip', // correctness flipped with probability flipRate (per group or per completion)
-  'reward_model', // a simulated reward model that is right with probability rmAccuracy
-  'rpr', // reasoning-pattern reward only, never looks at the answer
-  'rpr_when_wrong', // correctness, and a wrong answer earns RPR instead of 0
-  'rm_rpr', // the simulated reward model, calibrated by RPR: if rm < 0.5, rm = min(rm + 0.1*RPR, 1)
-  'self_consistency', // SRT: agreement with the group's majority answer
-] as const;
+import { METHOD_NAMES } from '../rl/methods/about';
+import { REWARD_NAMES } from '../rl/rewards/about';
+import { TASK_NAMES } from '../tasks/about';
 
 const num = (min: number, max: number) => z.number().min(min).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -46,14 +38,14 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 export const RunConfigSchema = z
   .object({
     seed: int(0, 2 ** 32 - 1).default(1),
-    task: z.enum(['addition', 'chain']).default('addition'),
+    task: z.enum(TASK_NAMES).default('addition'), // the catalog src/tasks/about.ts
     difficulty: int(1, 6).default(3),
     // weak / weaker: the shipped checkpoints (tiny / micro size); the others start from random weights
     model: z.enum(['weak', 'weaker', 'micro', 'tiny', 'small', 'base']).default('weak'),
-    method: z.enum(METHODS).default('grpo'),
-    reward: z.enum(REWARDS).default('verifiable'),
+    method: z.enum(METHOD_NAMES).default('grpo'), // the catalog src/rl/methods/about.ts
+    reward: z.enum(REWARD_NAMES).default('verifiable'), // the catalog src/rl/rewards/about.ts
 
-    // GRPO (methods.md section 0)
+    // GRPO
     trainProblems: int(1, 100000).default(512), // the fixed training set prompts are drawn from
     promptsPerStep: int(1, 1024).default(16),
     groupSize: int(2, 64).default(8), // G
@@ -72,20 +64,20 @@ export const RunConfigSchema = z
     beta: num(0, 10).default(0), // k3 KL weight to the frozen initial policy
     numIterations: int(1, 16).default(1), // mu: updates per batch of rollouts
 
-    // noisy rewards (methods.md section 1)
+    // noisy rewards
     flipRate: num(0, 1).default(0),
     flipMode: z.enum(['group', 'completion']).default('group'),
     rmAccuracy: num(0, 1).default(0.85),
 
-    // SRT (methods.md section 2)
+    // SRT
     srtSoft: z.boolean().default(false),
     srtThreshold: num(0, 1).default(0), // skip prompts whose majority share is below this
     srtKeepFraction: num(0, 1).default(1), // keep only this fraction of prompts, highest majority share first
 
-    // LTE (methods.md section 3)
+    // LTE
     lteGamma: num(0, 100).default(0.1),
 
-    // DenoiseRL (methods.md section 4)
+    // DenoiseRL
     denoiseK: int(0, 64).default(4), // prefixed samples per problem; groupSize is N, the normal samples
     denoiseSource: z.enum(['initial', 'weak', 'random', 'injected']).default('weak'),
     denoiseRho: num(0, 1).default(0.2),

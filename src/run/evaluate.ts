@@ -4,7 +4,7 @@
 import type { Decoder } from '../model/decode';
 import { decode, encodePrompt } from '../tasks/tokenizer';
 import type { Problem, Task } from '../tasks/task';
-import { passAtK } from '../rl/metrics';
+import { passAtKCurve } from '../rl/metrics';
 import { rollout, type RolloutRequest } from '../rl/rollout';
 
 export interface EvalSettings {
@@ -19,18 +19,9 @@ export interface EvalSettings {
 /** Eval draws never collide with training draws: they use step numbers from this offset up. */
 export const EVAL_STREAM = 0x40000000;
 
-export function powersOfTwoUpTo(n: number): number[] {
-  const ks: number[] = [];
-  for (let k = 1; k <= n; k *= 2) ks.push(k);
-  if (ks[ks.length - 1] !== n) ks.push(n);
-  return ks;
-}
-
 export interface PassAtKResult {
   n: number;
-  passAtK: Record<number, number>; // k -> mean pass@k over problems
-  correctCounts: number[]; // per problem
-  greedyLikeAcc: number; // share of problems whose majority of samples is correct
+  passAtK: Record<number, number>; // k -> mean pass@k over problems, k = 1, 2, 4, ..., n
 }
 
 export async function evaluatePassAtK(decoder: Decoder, task: Task, problems: readonly Problem[], s: EvalSettings): Promise<PassAtKResult> {
@@ -42,12 +33,8 @@ export async function evaluatePassAtK(decoder: Decoder, task: Task, problems: re
     for (let j = 0; j < s.samples; j++) if (task.verify(p, decode(outs[i * s.samples + j].completion)).correct) c++;
     return c;
   });
-  const passAtKMap: Record<number, number> = {};
-  for (const k of powersOfTwoUpTo(s.samples)) {
-    passAtKMap[k] = correctCounts.reduce((a, c) => a + passAtK(s.samples, c, k), 0) / Math.max(1, problems.length);
-  }
-  const majority = correctCounts.filter((c) => c * 2 > s.samples).length / Math.max(1, problems.length);
-  return { n: s.samples, passAtK: passAtKMap, correctCounts, greedyLikeAcc: majority };
+  const curve = passAtKCurve(correctCounts.map((c) => ({ n: s.samples, c })));
+  return { n: s.samples, passAtK: Object.fromEntries(curve.map((p) => [p.k, p.passAtK])) };
 }
 
 export interface NoisyPrefixCase {

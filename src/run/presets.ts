@@ -1,4 +1,4 @@
-// Presets: each method of methods.md at toy scale, as a partial run config and a one-line explanation.
+// Presets: each method of docs/methods.md at toy scale, as a partial run config and a one-line explanation.
 import type { RunConfigInput } from './config';
 
 export interface Preset {

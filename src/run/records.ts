@@ -1,5 +1,10 @@
 // The metrics contract: what metrics.jsonl and traces.jsonl hold, read by the UI, the experiment suites and
-// outside tools. Metric names follow TRL's GRPOTrainer where one exists (methods.md section 0).
+// outside tools. Metric names follow TRL's GRPOTrainer where one exists.
+import { METHOD_ABOUT } from '../rl/methods/about';
+import type { SampleKind } from '../rl/methods/samples';
+import { REWARD_ABOUT } from '../rl/rewards/about';
+
+export type { SampleKind };
 
 /** One line of metrics.jsonl. Values are numbers, or null when the step had nothing to measure. */
 export interface MetricRow {
@@ -8,24 +13,25 @@ export interface MetricRow {
   [name: string]: number | string | null;
 }
 
+/** The metrics reward kinds and methods declare as their own, in registry order (rewards first). */
+export const OWNED_METRICS: readonly string[] = [...REWARD_ABOUT, ...METHOD_ABOUT].flatMap((a) => [...a.metrics]);
+
 /** The train-row metrics every step carries (null where not applicable). */
-export const TRAIN_METRICS = [
+export const TRAIN_METRICS: readonly string[] = [
   'reward/clean', 'reward/observed', 'recovery/rate', 'recovery/gap', 'stagnation/none_pass_frac', 'stagnation/solved_frac',
-  'srt/pseudo_label_acc', 'srt/majority_share', 'lte/hinted_solve_rate', 'lte/hinted_groups', 'denoise/rho',
+  ...OWNED_METRICS,
   'reward', 'reward_std', 'frac_reward_zero_std', 'completions/mean_length', 'completions/min_length',
   'completions/max_length', 'completions/clipped_ratio', 'kl', 'entropy', 'clip_ratio/low_mean',
   'clip_ratio/high_mean', 'clip_ratio/region_mean', 'grad_norm', 'num_tokens', 'tokens_per_s', 'step_time',
   'time/rollout', 'time/reward', 'time/update', 'lr',
   'gpu/dispatches', 'gpu/submits', 'gpu/readbacks', 'gpu/readback_bytes', 'gpu/bytes_held',
-] as const;
+];
 
 /** The eval-row metrics (plus eval/pass@k for k = 1, 2, 4, ..., n). */
 export const EVAL_METRICS = [
   'eval/n', 'eval/greedy_acc', 'eval/recovery/acc_base', 'eval/recovery/acc_noise', 'eval/recovery/gap',
   'eval/recovery/recoverability',
 ] as const;
-
-export type SampleKind = 'normal' | 'extra' | 'prefixed' | 'hinted';
 
 /** One line of traces.jsonl: a sampled completion and everything the inspector shows about it. */
 export interface TraceRow {
@@ -45,9 +51,13 @@ export interface TraceRow {
   flipped: boolean; // the observed reward differs from the clean one because of noise
   advantage: number;
   trained: boolean; // part of the update (LTE: hinted samples that replaced a failed original; SRT: kept prompts)
-  first_wrong_step: number | null;
+  // The verifier's spans, sent once from the engine so the inspector never re-parses the text. Offsets are
+  // into prefix + completion (the text the verifier judged); the prefix is its first prefix.length characters.
+  // Offsets are absent in traces stored before the engine sent them: the inspector then shows plain text.
+  first_wrong_step: number | null; // index into steps
   retractions: number;
-  recovered_at: number | null;
-  steps: { text: string; ok: boolean; retracted: boolean; isRetraction: boolean }[];
+  recovered_at: number | null; // index into steps of the retraction that replaced a wrong step by a right one
+  steps: { text: string; ok: boolean; retracted: boolean; isRetraction: boolean; start?: number; end?: number }[]; // end exclusive
+  answer_start?: number | null; // offset of the conclusion '>' (the answer follows it), null when there is none
   logprobs: number[]; // one per completion character (EOS excluded)
 }

@@ -7,7 +7,8 @@ import type { TrainerState } from './trainer';
 
 export function encodeRunState(state: TrainerState, config: RunConfig): Uint8Array {
   const n = state.params.length;
-  const meta = { step: state.step, rho: state.rho, solved: state.solved, pool: state.pool, adamStep: state.adam.t };
+  // rho and pool: the method's state (src/rl/methods/method.ts), under the names the format always had
+  const meta = { step: state.step, rho: state.method.rho, solved: state.solved, pool: state.method.pool, adamStep: state.adam.t };
   return encodeSafetensors(
     [
       { name: 'params', shape: [n], data: state.params },
@@ -26,7 +27,7 @@ export function decodeRunState(bytes: Uint8Array): { state: TrainerState; config
     if (!t?.data) throw new Error(`run state: tensor ${name} is missing or not F32`);
     return t.data;
   };
-  let meta: { step: number; rho: number; solved: number[]; pool: TrainerState['pool']; adamStep: number };
+  let meta: { step: number; rho: number; solved: number[]; pool: TrainerState['method']['pool']; adamStep: number };
   try {
     meta = JSON.parse(d.metadata.state);
   } catch {
@@ -39,7 +40,7 @@ export function decodeRunState(bytes: Uint8Array): { state: TrainerState; config
   if (m.length !== params.length || v.length !== params.length) throw new Error('run state: optimizer moments and parameters differ in size');
   if (params.some((x) => !Number.isFinite(x))) throw new Error('run state: parameters hold NaN or Inf');
   return {
-    state: { step: meta.step, rho: meta.rho, solved: meta.solved, pool: meta.pool, params, adam: { m, v, t: meta.adamStep } },
+    state: { step: meta.step, solved: meta.solved, method: { rho: meta.rho, pool: meta.pool }, params, adam: { m, v, t: meta.adamStep } },
     config: parseRunConfig(JSON.parse(d.metadata.config)),
   };
 }

@@ -4,25 +4,23 @@ import type { BackendCounters } from '../backend/backend';
 import { groupStats } from '../rl/grpo';
 import { clipRatios, mean } from '../rl/metrics';
 import type { StepSample } from '../rl/methods/samples';
-import type { RewardResult } from '../rl/rewards';
 import type { UpdateResult } from '../rl/update';
+import type { Verdict } from '../tasks/task';
 import { decode } from '../tasks/tokenizer';
-import { EOS_ID } from '../backend/backend';
+import { EOS_ID, TOKEN_STATS } from '../backend/backend';
 import type { RunConfig } from './config';
-import type { MetricRow, TraceRow } from './records';
+import { OWNED_METRICS, type MetricRow, type TraceRow } from './records';
 
 export interface StepMetricInputs {
   step: number;
   config: RunConfig;
   samples: StepSample[]; // first round (normal, extra, prefixed)
-  hinted: StepSample[]; // LTE's hinted round
-  rewards: RewardResult;
-  lte: { solvedGroups: number; hintedGroups: number } | null;
+  followUp: StepSample[]; // a method's second round (LTE's hinted samples)
+  owned: Record<string, number | null>; // the reward kind's and the method's own metrics of this step
   update: UpdateResult | null;
   tokenMask: Float32Array; // 1 for each trained token row of the update batch (loss weight > 0)
   trainSize: number;
   solved: number;
-  rho: number | null;
   times: { rollout: number; reward: number; update: number; total: number }; // ms
   counters: [BackendCounters, BackendCounters];
 }
@@ -30,6 +28,9 @@ export interface StepMetricInputs {
 const meanOrNull = (xs: number[]) => (xs.length ? mean(xs) : null);
 
 export function stepMetrics(x: StepMetricInputs): MetricRow {
+  for (const name of Object.keys(x.owned)) {
+    if (!OWNED_METRICS.includes(name)) throw new Error(`metric ${name} is not declared in any method's or reward's About.metrics`);
+  }
   const { samples, config: c } = x;
   const unprefixed = samples.filter((s) => s.kind !== 'prefixed');
   const prefixed = samples.filter((s) => s.kind === 'prefixed');
@@ -37,7 +38,7 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
   const numGroups = new Set(samples.map((s) => s.group)).size;
   let nonePass = 0;
   for (let g = 0; g < numGroups; g++) if (!unprefixed.some((s) => s.group === g && s.clean > 0)) nonePass++;
-  const lengths = [...samples, ...x.hinted].map((s) => s.request.prefix.length + s.out.completion.length);
+  const lengths = [...samples, ...x.followUp].map((s) => s.request.prefix.length + s.out.completion.length);
   const accBase = meanOrNull(unprefixed.map((s) => s.clean));
   const accNoise = meanOrNull(prefixed.map((s) => s.clean));
 
@@ -48,15 +49,16 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
   let numTokens = 0;
   if (x.update) {
     const stats = x.update.stats;
-    const n = stats.length / 4;
+    const S = TOKEN_STATS;
+    const n = stats.length / S.columns;
     const mask = x.tokenMask;
     const codes = new Float32Array(n);
     let ent = 0;
     let k3 = 0;
-    for (let i = 0; i < n; i++) codes[i] = stats[i * 4 + 3];
+    for (let i = 0; i < n; i++) codes[i] = stats[i * S.columns + S.clipCode];
     numTokens = mask.reduce((a, m) => a + m, 0);
     let count = 0;
-    for (let i = 0; i < n; i++) if (mask[i]) { ent += stats[i * 4 + 1]; k3 += stats[i * 4 + 2]; count++; }
+    for (let i = 0; i < n; i++) if (mask[i]) { ent += stats[i * S.columns + S.entropy]; k3 += stats[i * S.columns + S.k3]; count++; }
     entropy = count ? ent / count : null;
     kl = count ? k3 / count : null;
     clips = clipRatios(codes, mask);
@@ -71,18 +73,14 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
     'recovery/gap': accNoise !== null && accBase !== null ? accBase - accNoise : null,
     'stagnation/none_pass_frac': numGroups ? nonePass / numGroups : 0,
     'stagnation/solved_frac': x.solved / Math.max(1, x.trainSize),
-    'srt/pseudo_label_acc': x.rewards.pseudoLabelCorrect ? mean(x.rewards.pseudoLabelCorrect.map(Number)) : null,
-    'srt/majority_share': x.rewards.majorityShare ? mean(x.rewards.majorityShare) : null,
-    'lte/hinted_solve_rate': x.lte ? (x.lte.hintedGroups ? x.lte.solvedGroups / x.lte.hintedGroups : null) : null,
-    'lte/hinted_groups': x.lte ? x.lte.hintedGroups : null,
-    'denoise/rho': x.rho,
+    ...Object.fromEntries(OWNED_METRICS.map((name) => [name, x.owned[name] ?? null])),
     reward: groups.reward,
     reward_std: groups.reward_std,
     frac_reward_zero_std: groups.frac_reward_zero_std,
     'completions/mean_length': mean(lengths),
     'completions/min_length': Math.min(...lengths),
     'completions/max_length': Math.max(...lengths),
-    'completions/clipped_ratio': mean([...samples, ...x.hinted].map((s) => (s.out.truncated ? 1 : 0))),
+    'completions/clipped_ratio': mean([...samples, ...x.followUp].map((s) => (s.out.truncated ? 1 : 0))),
     kl: c.beta > 0 ? kl : null,
     entropy,
     ...clips,
@@ -109,19 +107,30 @@ export function traceRows(step: number, samples: readonly StepSample[], limit: n
   const byGroup = [...new Set(samples.map((s) => s.group))];
   for (const g of byGroup) {
     if (rows.length >= limit) break;
-    for (const s of samples.filter((x) => x.group === g)) {
-      const finished = s.out.completion[s.out.completion.length - 1] === EOS_ID;
-      const completionTokens = finished ? s.out.completion.slice(0, -1) : s.out.completion;
-      rows.push({
-        step, group: g, kind: s.kind, prompt: s.problem.prompt, hint: s.hint, prefix: decode(s.request.prefix),
-        completion: decode(completionTokens), finished, answer: s.verdict.answer, gold: s.problem.answer,
-        correct: s.verdict.correct, reward_clean: s.clean, reward_observed: s.observed, flipped: s.flipped,
-        advantage: s.advantage, trained: s.trained, first_wrong_step: s.verdict.firstWrongStep,
-        retractions: s.verdict.retractions, recovered_at: s.verdict.recoveredAt,
-        steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction })),
-        logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
-      });
-    }
+    for (const s of samples.filter((x) => x.group === g)) rows.push(traceRow(step, s));
   }
   return rows;
+}
+
+/** The one place a sample becomes a trace row (training steps and the pinned problem's probes). */
+export function traceRow(step: number, s: StepSample, group = s.group): TraceRow {
+  const finished = s.out.completion[s.out.completion.length - 1] === EOS_ID;
+  const completionTokens = finished ? s.out.completion.slice(0, -1) : s.out.completion;
+  return {
+    step, group, kind: s.kind, prompt: s.problem.prompt, hint: s.hint, prefix: decode(s.request.prefix),
+    completion: decode(completionTokens), finished, answer: s.verdict.answer, gold: s.problem.answer,
+    correct: s.verdict.correct, reward_clean: s.clean, reward_observed: s.observed, flipped: s.flipped,
+    advantage: s.advantage, trained: s.trained, first_wrong_step: s.verdict.firstWrongStep,
+    retractions: s.verdict.retractions, recovered_at: s.verdict.recoveredAt,
+    steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction, start: v.start, end: v.end })),
+    answer_start: conclusionStart(s.text, s.verdict),
+    logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
+  };
+}
+
+/** Where the conclusion '>' of a judged text is: right after the last step's ';' (at 0 with no steps). */
+export function conclusionStart(text: string, verdict: Verdict): number | null {
+  const last = verdict.steps[verdict.steps.length - 1];
+  const at = last ? last.end + 1 : 0;
+  return text[at] === '>' ? at : null;
 }

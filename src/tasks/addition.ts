@@ -9,9 +9,10 @@ import { TRACE_PATTERNS } from './rpr';
 import { assertDifficulty, drawInSplit } from './split';
 import type { Injection, Problem, Split, Task, Verdict } from './task';
 import { verifyTrace, type StepJudge } from './trace';
+import { TASK_ABOUT } from './about';
 
 const NAME = 'addition';
-const DIFFICULTIES = [1, 2, 3, 4, 5] as const;
+const DIFFICULTIES = TASK_ABOUT.addition.difficulties;
 const COLUMN_STEP = /^([0-9])\+([0-9])\+([0-9])=([0-9])([0-9])$/;
 const ADDITION_PROMPT = /^([0-9]+)\+([0-9]+)=$/;
 
@@ -134,9 +135,9 @@ export function makeAdditionProblem(x: string, y: string): Problem {
 
 export const additionTask: Task = {
   name: NAME,
-  description: 'Add two numbers column by column, carrying, least significant digit first',
+  description: TASK_ABOUT.addition.description,
   difficulties: DIFFICULTIES,
-  defaultDifficulty: 3,
+  defaultDifficulty: TASK_ABOUT.addition.defaultDifficulty,
 
   generate(rng: Rng, difficulty: number, split: Split): Problem {
     assertDifficulty(NAME, DIFFICULTIES, difficulty);

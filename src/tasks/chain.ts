@@ -9,9 +9,10 @@ import { TRACE_PATTERNS } from './rpr';
 import { assertDifficulty, drawInSplit } from './split';
 import type { Injection, Problem, Split, Task, Verdict } from './task';
 import { verifyTrace, type StepJudge } from './trace';
+import { TASK_ABOUT } from './about';
 
 const NAME = 'chain';
-const DIFFICULTIES = [2, 3, 4, 5] as const;
+const DIFFICULTIES = TASK_ABOUT.chain.difficulties;
 const OPERATORS = ['+', '-', '*'] as const;
 type Operator = (typeof OPERATORS)[number];
 const MAX_RESULT = 99;
@@ -144,9 +145,9 @@ function chainOrThrow(problem: Problem): Chain {
 
 export const chainTask: Task = {
   name: NAME,
-  description: 'Evaluate a chain of one-digit operations left to right, one step per operation',
+  description: TASK_ABOUT.chain.description,
   difficulties: DIFFICULTIES,
-  defaultDifficulty: 3,
+  defaultDifficulty: TASK_ABOUT.chain.defaultDifficulty,
 
   generate(rng: Rng, difficulty: number, split: Split): Problem {
     assertDifficulty(NAME, DIFFICULTIES, difficulty);

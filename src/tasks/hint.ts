@@ -1,4 +1,4 @@
-// LTE hints (methods.md section 3): text placed before the problem of a none-pass group.
+// LTE hints (docs/methods.md, "LTE"): text placed before the problem of a none-pass group.
 //   '~a,b|'   not these answers (the group's distinct wrong answers)
 //   '$|'      be concise (every completion was truncated)
 //   '$~a,b|'  both (some completions were truncated, the others were wrong)

@@ -1,4 +1,4 @@
-// The reasoning-pattern reward, RPR (methods.md section 1), adapted to our trace language.
+// The reasoning-pattern reward, RPR (docs/methods.md, "Noisy rewards and RPR"), adapted to our trace language.
 //
 // Paper code: count the DISTINCT phrases of a fixed list present in the reasoning, divide by 20, cap at 1,
 // subtract the repetition ratio of word 20-grams (distinct 20-grams seen more than once / all 20-grams),

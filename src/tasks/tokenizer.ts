@@ -7,12 +7,9 @@
 //   |   ends a hint, the problem follows  ~   hint: "not these answers" (a ","-separated list)
 //   $   hint: "be concise"
 import { BOS_ID, EOS_ID, PAD_ID } from '../backend/backend';
+import { CHARS, SPECIALS, VOCAB, VOCAB_SIZE } from '../model/vocab';
 
-export const SPECIALS = ['<pad>', '<bos>', '<eos>'] as const;
-export const CHARS = '0123456789+-*=;>!,|~$';
-export const VOCAB: readonly string[] = [...SPECIALS, ...CHARS];
-export const VOCAB_SIZE = VOCAB.length;
-export { PAD_ID, BOS_ID, EOS_ID };
+export { PAD_ID, BOS_ID, EOS_ID, CHARS, SPECIALS, VOCAB, VOCAB_SIZE };
 
 const charToId = new Map<string, number>([...CHARS].map((ch, i) => [ch, SPECIALS.length + i]));
 

@@ -1,6 +1,8 @@
 // The experiment panel's fields: a label and a one-line explanation for each knob people turn most, and
 // the kind of input every config field needs (read from the schema, so new fields appear by themselves).
 import { z } from 'zod';
+import { METHOD_ABOUT } from '../rl/methods/about';
+import { REWARD_ABOUT } from '../rl/rewards/about';
 import { RunConfigSchema, type RunConfig } from '../run/config';
 
 export type FieldKey = keyof RunConfig;
@@ -12,9 +14,7 @@ export interface FieldDef {
 }
 
 export const VALUE_LABELS: Record<string, string> = {
-  grpo: 'GRPO', grpo_extra: 'GRPO-extra (compute-matched)', lte: 'LTE: hints from own mistakes', denoise: 'DenoiseRL: recover from noisy prefixes',
-  verifiable: 'Verifiable (clean)', flip: 'Flipped at random (noisy)', reward_model: 'Simulated reward model', rpr: 'Reasoning-pattern reward only',
-  rpr_when_wrong: 'Correct, else reasoning pattern', rm_rpr: 'Reward model calibrated by RPR', self_consistency: 'Self-consistency (SRT)',
+  ...Object.fromEntries([...METHOD_ABOUT, ...REWARD_ABOUT].map((a) => [a.name, a.label])),
   weak: 'weak: pretrained tiny (105K)', weaker: 'weaker: pretrained micro (28K)', micro: 'micro, random init', tiny: 'tiny, random init',
   small: 'small, random init', base: 'base, random init', addition: 'Addition (column by column)', chain: 'Chain of operations',
 };
@@ -38,28 +38,15 @@ export const MAIN_FIELDS: FieldDef[] = [
   f('evalEvery', 'Evaluate every', 'Held-out Pass@k and recovery every this many steps.'),
 ];
 
-/** Method and reward knobs, shown only when they apply. */
+/** Method and reward knobs, shown only when they apply: the reward's, then the method's (from their About). */
 export function knobsFor(c: RunConfig): FieldDef[] {
-  const out: FieldDef[] = [];
-  if (c.reward === 'flip') {
-    out.push(f('flipRate', 'Flip rate', 'Chance that a reward is flipped (right becomes wrong and back).'));
-    out.push(f('flipMode', 'Flip per', 'One coin per prompt group (as the paper) or per completion.'));
-  }
-  if (c.reward === 'reward_model' || c.reward === 'rm_rpr') out.push(f('rmAccuracy', 'RM accuracy', 'How often the simulated reward model gives the true label.'));
-  if (c.reward === 'self_consistency') {
-    out.push(f('srtSoft', 'Soft votes', 'Reward = vote share of the answer instead of 0/1 agreement.'));
-    out.push(f('srtThreshold', 'Consistency threshold', 'Skip prompts whose majority share is below this.'));
-    out.push(f('srtKeepFraction', 'Keep fraction', 'Train only on this share of prompts, most consistent first.'));
-  }
-  if (c.method === 'lte') out.push(f('lteGamma', 'Shaping gamma', 'Hinted samples weigh r / (r + gamma); smaller is closer to on-policy.'));
-  if (c.method === 'denoise') {
-    out.push(f('denoiseK', 'Prefixed samples K', 'Samples per prompt that continue a wrong prefix (paper: 4).'));
-    out.push(f('denoiseSource', 'Wrong-trace source', 'Where the wrong prefixes come from (a weaker model was best).'));
-    out.push(f('denoiseRho', 'Prefix share rho', 'Share of the wrong trace given as prefix (0.2; longer ones cause over-thinking).'));
-    out.push(f('denoiseRhoSampler', 'Rho sampler', 'A fixed rho, or drawn per sample.'));
-    out.push(f('denoiseCurriculum', 'Rho curriculum', 'Adapt rho to the recovery gap (after the paper).'));
-  }
-  return out;
+  const about = [REWARD_ABOUT.find((r) => r.name === c.reward), METHOD_ABOUT.find((m) => m.name === c.method)];
+  return about.flatMap((a) => (a ? a.knobs.map((k) => f(k.key as FieldKey, k.label, k.help)) : []));
+}
+
+/** Whether the chosen method has knobs of its own (the panel then titles the knobs "Method knobs"). */
+export function methodHasKnobs(c: RunConfig): boolean {
+  return (METHOD_ABOUT.find((m) => m.name === c.method)?.knobs.length ?? 0) > 0;
 }
 
 export type FieldKind = { kind: 'enum'; options: string[] } | { kind: 'number'; integer: boolean; min: number; max: number } | { kind: 'bool' };

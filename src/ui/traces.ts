@@ -1,7 +1,6 @@
 // How the inspector reads a trace: the text split into hint, prefix, steps and answer with every mark the
 // verifier made, token colours, and the filters. Pure, so the tests check exactly what is drawn.
 import type { TraceRow } from '../run/records';
-import { parseTrace } from '../tasks';
 import type { TraceFilter } from './store/labStore';
 
 export type StepRole = 'ok' | 'wrong' | 'first-wrong' | 'retracted' | 'recovery' | 'retraction';
@@ -30,25 +29,29 @@ export function stepRoles(t: TraceRow, k: number): StepRole[] {
   return roles;
 }
 
-/** The prefix + completion text as steps, separators and the answer, each character with its log-prob. */
+/** The prefix + completion text as steps, separators and the answer, each character with its log-prob. The
+ * spans are the verifier's, sent with the trace; a trace stored without them is one plain segment. */
 export function segments(t: TraceRow): Segment[] {
   const full = t.prefix + t.completion;
   const tokens: Token[] = [...full].map((ch, i) => {
     const j = i - t.prefix.length;
     return { ch, prefix: j < 0, logprob: j >= 0 ? (t.logprobs[j] ?? null) : null };
   });
-  const parsed = parseTrace(full);
   const out: Segment[] = [];
+  if (t.answer_start === undefined || t.steps.some((s) => s.start === undefined || s.end === undefined)) {
+    return full.length ? [{ kind: 'sep', tokens, step: null, roles: [] }] : [];
+  }
   let at = 0;
-  parsed.steps.forEach((s, k) => {
-    if (s.start > at) out.push({ kind: 'sep', tokens: tokens.slice(at, s.start), step: null, roles: [] });
-    out.push({ kind: 'step', tokens: tokens.slice(s.start, s.end), step: k, roles: stepRoles(t, k) });
-    at = s.end;
-  });
-  if (parsed.answerText !== null) {
-    const start = full.length - parsed.answerText.length - 1;
+  t.steps.forEach((s, k) => {
+    const start = s.start!;
+    const end = s.end!;
     if (start > at) out.push({ kind: 'sep', tokens: tokens.slice(at, start), step: null, roles: [] });
-    out.push({ kind: 'answer', tokens: tokens.slice(start), step: null, roles: [t.correct ? 'ok' : 'wrong'] });
+    out.push({ kind: 'step', tokens: tokens.slice(start, end), step: k, roles: stepRoles(t, k) });
+    at = end;
+  });
+  if (t.answer_start !== null) {
+    if (t.answer_start > at) out.push({ kind: 'sep', tokens: tokens.slice(at, t.answer_start), step: null, roles: [] });
+    out.push({ kind: 'answer', tokens: tokens.slice(t.answer_start), step: null, roles: [t.correct ? 'ok' : 'wrong'] });
   } else if (at < full.length) out.push({ kind: 'sep', tokens: tokens.slice(at), step: null, roles: [] });
   return out;
 }

@@ -7,7 +7,7 @@ import type { Backend } from '../backend/backend';
 import { CpuBackend } from '../backend/cpu';
 import { createWebGpuBackend, WebGpuBackend } from '../backend/webgpu';
 import { loadCheckpoint, type Checkpoint as ModelCheckpoint } from '../model/checkpoint';
-import type { WeightsSource } from '../run/trainer';
+import { METHODS, type WeightsSource } from '../rl/methods';
 import type { BackendChoice, BackendInfo, LabEvent, LabWorkerApi, StepCommit } from './protocol';
 import { RunsDb, RUNS_CHANNEL, type RunsChannelMessage } from './runsDb';
 import { LabSession } from './session';
@@ -117,7 +117,7 @@ const api: LabWorkerApi = {
     const get = weights(config.task);
     const names = new Set<'weak' | 'weaker'>();
     if (config.model === 'weak' || config.model === 'weaker') names.add(config.model);
-    if (config.method === 'denoise' && config.denoiseSource === 'weak') names.add('weaker');
+    for (const n of METHODS[config.method].checkpoints(config)) names.add(n);
     await Promise.allSettled([...names].map((n) => get(n)));
   },
   useBackend: (choice) => switchBackend(choice),

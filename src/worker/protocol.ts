@@ -90,5 +90,3 @@ export interface LabWorkerApi {
   useBackend(choice: BackendChoice): Promise<BackendInfo>;
 }
 
-export const isEvalStep = (config: RunConfig, step: number): boolean =>
-  step === 0 || step % config.evalEvery === 0 || step === config.steps;

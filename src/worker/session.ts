@@ -1,16 +1,17 @@
-// The training loop behind the lab worker, free of comlink and of the worker global so Node tests can drive
-// it with the CPU backend. It mirrors src/cli/train.ts: evaluate at step 0, every evalEvery steps and at the
-// last step; a checkpoint after every evaluation, on pause, at the end, and at least every saveEveryMs.
-// Metric rows and traces are queued and flushed to the page at most every flushMs. Each checkpoint is first
-// handed to hooks.commit together with every row and trace since the previous one, so whoever stores the run
-// writes the checkpoint and the rows it covers together (the lab: one IndexedDB transaction per step).
+// The lab worker's session: it drives the one training loop (src/run/loop.ts) a step at a time, free of
+// comlink and of the worker global so Node tests can drive it with the CPU backend. A checkpoint after every
+// evaluation, on pause, at the end, and at least every saveEveryMs. Metric rows and traces are queued and
+// flushed to the page at most every flushMs. Each checkpoint is first handed to hooks.commit together with
+// every row and trace since the previous one, so whoever stores the run writes the checkpoint and the rows it
+// covers together (the lab: one IndexedDB transaction per step).
 import type { Backend } from '../backend/backend';
 import type { RunConfig } from '../run/config';
 import type { MetricRow, TraceRow } from '../run/records';
+import { TrainingLoop } from '../run/loop';
 import { decodeRunState, encodeRunState } from '../run/runState';
 import { Trainer, type WeightsSource } from '../run/trainer';
 import { probePinned, type PinnedProblem } from './probe';
-import { isEvalStep, type Checkpoint, type LabEvent, type LabStatus, type StepCommit } from './protocol';
+import type { Checkpoint, LabEvent, LabStatus, StepCommit } from './protocol';
 import { encodeBatch } from './wire';
 
 export interface SessionHooks {
@@ -29,6 +30,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
 
 export class LabSession {
   private trainer: Trainer | null = null;
+  private trainLoop: TrainingLoop | null = null; // drives this.trainer
   private running = false;
   private loop: Promise<void> | null = null;
   private rows: MetricRow[] = [];
@@ -37,7 +39,6 @@ export class LabSession {
   private uncommitted: { rows: MetricRow[]; traces: TraceRow[] } = { rows: [], traces: [] };
   private lastFlush = 0;
   private lastSave = 0;
-  private evalDone = false; // the evaluation due at trainer.step has been done
   private secPerStep: number | null = null;
   private pinned: PinnedProblem | null = null;
   private tag = '';
@@ -83,7 +84,7 @@ export class LabSession {
       if (!(await this.ensureTrainer(config, resume, tag))) return;
       const t = this.trainer!;
       try {
-        if (t.step < t.config.steps) await this.oneStep(t);
+        if (!this.trainLoop!.finished) await this.trainLoop!.step();
         this.flush();
         await this.checkpoint(t);
         this.status(t.step >= t.config.steps ? 'done' : 'paused');
@@ -125,6 +126,7 @@ export class LabSession {
       // a lost device cannot free its buffers: nothing to do
     }
     this.trainer = null;
+    this.trainLoop = null;
     this.rows = [];
     this.traces = [];
     this.probes = [];
@@ -148,18 +150,11 @@ export class LabSession {
     try {
       const t = await Trainer.create(this.backend, config, this.hooks.weights(config.task));
       this.trainer = t;
-      this.evalDone = false;
-      if (resume) {
-        const { state } = decodeRunState(resume.bytes);
-        t.loadState(state);
-        this.evalDone = resume.evalDone;
-      }
-      if (isEvalStep(config, t.step) && !this.evalDone) {
+      if (resume) t.loadState(decodeRunState(resume.bytes).state);
+      this.trainLoop = this.loopFor(t, resume?.evalDone ?? false);
+      if (this.trainLoop.evalDue) {
         this.status('loading', `Evaluating at step ${t.step}`, t.step);
-        this.record([await t.evaluate()], []);
-        this.evalDone = true;
-        this.flush();
-        await this.checkpoint(t);
+        await this.trainLoop.evaluateIfDue();
       }
       return true;
     } catch (e) {
@@ -169,12 +164,37 @@ export class LabSession {
     }
   }
 
+  /** The loop's hooks: queue rows and traces, sample the pinned problem, checkpoint after evaluations and
+   * at least every saveEveryMs, flush at most every flushMs. */
+  private loopFor(t: Trainer, evalDone: boolean): TrainingLoop {
+    return new TrainingLoop(t, {
+      trained: async ({ metrics, traces }) => {
+        this.record([metrics], traces);
+        if (this.pinned) this.probes.push(...(await probePinned(t, this.pinned)));
+      },
+      evaluated: async (row) => {
+        this.record([row], []);
+        this.flush();
+        await this.checkpoint(t);
+      },
+      stepped: async (evaluated, dt) => {
+        if (!evaluated && performance.now() - this.lastSave > this.saveEveryMs) {
+          this.flush();
+          await this.checkpoint(t);
+        }
+        this.secPerStep = this.secPerStep === null ? dt : 0.8 * this.secPerStep + 0.2 * dt;
+        if (performance.now() - this.lastFlush >= this.flushMs) this.flush();
+      },
+    }, evalDone);
+  }
+
   private async run(): Promise<void> {
     const t = this.trainer!;
+    const loop = this.trainLoop!;
     this.status('running');
     try {
-      while (this.running && t.step < t.config.steps) {
-        await this.oneStep(t);
+      while (this.running && !loop.finished) {
+        await loop.step();
         await yieldToEvents(); // let pause() and pin() in
       }
       this.running = false;
@@ -186,27 +206,6 @@ export class LabSession {
       this.fail(e);
       this.dropTrainer(); // its state may be broken (NaN, a lost device): the next start resumes a checkpoint
     }
-  }
-
-  private async oneStep(t: Trainer): Promise<void> {
-    const c = t.config;
-    const t0 = performance.now();
-    const { metrics, traces } = await t.trainStep();
-    this.evalDone = false;
-    this.record([metrics], traces);
-    if (this.pinned) this.probes.push(...(await probePinned(t, this.pinned)));
-    if (isEvalStep(c, t.step)) {
-      this.record([await t.evaluate()], []);
-      this.evalDone = true;
-      this.flush();
-      await this.checkpoint(t);
-    } else if (performance.now() - this.lastSave > this.saveEveryMs) {
-      this.flush();
-      await this.checkpoint(t);
-    }
-    const dt = (performance.now() - t0) / 1000;
-    this.secPerStep = this.secPerStep === null ? dt : 0.8 * this.secPerStep + 0.2 * dt;
-    if (performance.now() - this.lastFlush >= this.flushMs) this.flush();
   }
 
   /** Send what is queued (always, even empty: it carries the step count). */
@@ -222,7 +221,7 @@ export class LabSession {
   private async checkpoint(t: Trainer): Promise<void> {
     const bytes = encodeRunState(await t.saveState(), t.config);
     this.lastSave = performance.now();
-    const checkpoint: Checkpoint = { step: t.step, evalDone: this.evalDone, bytes };
+    const checkpoint: Checkpoint = { step: t.step, evalDone: this.trainLoop?.evalDone ?? false, bytes };
     const status = t.step >= t.config.steps ? 'done' : this.running ? 'running' : 'paused';
     await this.hooks.commit?.({ tag: this.tag, checkpoint, status, ...this.uncommitted });
     this.uncommitted = { rows: [], traces: [] };

@@ -32,6 +32,11 @@ describe('Trainer', () => {
           expect(tr.step).toBe(i);
           expect(typeof tr.completion).toBe('string');
           expect(tr.logprobs.length).toBe(tr.completion.length);
+          // the verifier's spans travel with the trace: each step's offsets cut its text out of prefix + completion
+          const full = tr.prefix + tr.completion;
+          for (const st of tr.steps) expect(full.slice(st.start, st.end)).toBe(st.text);
+          if (tr.answer !== null) expect(full.slice(tr.answer_start!)).toBe(`>${tr.answer}`);
+          if (tr.answer_start === null) expect(tr.answer).toBeNull();
         }
       }
       const evalRow = await t.evaluate();

@@ -7,7 +7,7 @@ import { trace } from './fixtures';
 const config = parseRunConfig({ method: 'denoise', model: 'micro', steps: 5, seed: 3 });
 const state = (step: number) => {
   const params = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i));
-  return { step, rho: 0.2, solved: [1, 5], pool: null, params, adam: { m: params.map((x) => x / 10), v: params.map((x) => x * x), t: step } };
+  return { step, solved: [1, 5], method: { rho: 0.2, pool: null }, params, adam: { m: params.map((x) => x / 10), v: params.map((x) => x * x), t: step } };
 };
 const run = (): RunFile => ({
   name: 'my run', createdAt: 1700000000000, config,

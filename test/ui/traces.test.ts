@@ -8,10 +8,11 @@ describe('trace inspector reading', () => {
     prompt: '47+85=', gold: '132', prefix: '7+5+0=13;', completion: '!7+5+0=12;4+8+1=13;>132', answer: '132',
     kind: 'prefixed', first_wrong_step: 0, retractions: 1, recovered_at: 1,
     steps: [
-      { text: '7+5+0=13', ok: false, retracted: true, isRetraction: false },
-      { text: '!7+5+0=12', ok: true, retracted: false, isRetraction: true },
-      { text: '4+8+1=13', ok: true, retracted: false, isRetraction: false },
+      { text: '7+5+0=13', ok: false, retracted: true, isRetraction: false, start: 0, end: 8 },
+      { text: '!7+5+0=12', ok: true, retracted: false, isRetraction: true, start: 9, end: 18 },
+      { text: '4+8+1=13', ok: true, retracted: false, isRetraction: false, start: 19, end: 27 },
     ],
+    answer_start: 28,
     logprobs: Array(23).fill(-0.01).map((x, i) => (i === 0 ? -3 : x)),
   });
 
@@ -39,9 +40,17 @@ describe('trace inspector reading', () => {
   });
 
   it('a completion without a conclusion or steps still renders all its text', () => {
-    const u = trace(0, 0, { completion: '7+5+0=1', steps: [{ text: '7+5+0=1', ok: false, retracted: false, isRetraction: false }], correct: false, finished: false });
+    const u = trace(0, 0, {
+      completion: '7+5+0=1', steps: [{ text: '7+5+0=1', ok: false, retracted: false, isRetraction: false, start: 0, end: 7 }], answer_start: null, correct: false, finished: false,
+    });
+    expect(segments(u).map((s) => s.kind)).toEqual(['step']);
     expect(segments(u).flatMap((s) => s.tokens).map((x) => x.ch).join('')).toBe('7+5+0=1');
-    expect(segments(trace(0, 0, { completion: '' }))).toEqual([]);
+    expect(segments(trace(0, 0, { completion: '', steps: [], answer_start: null }))).toEqual([]);
+  });
+
+  it('a trace stored before spans were sent renders as one plain segment', () => {
+    const old = trace(0, 0, { steps: t.steps.map(({ text, ok, retracted, isRetraction }) => ({ text, ok, retracted, isRetraction })), answer_start: undefined });
+    expect(segments(old)).toEqual([{ kind: 'sep', tokens: segments(trace(0, 0)).flatMap((s) => s.tokens), step: null, roles: [] }]);
   });
 
   it('filters: none shows all, several show any match; groups stay in order', () => {

@@ -4,7 +4,7 @@
 // dispatch; read and flush count as one submit each; read counts one readback of the tensor's bytes.
 
 import {
-  VIEW_ALIGN, type AdamWSettings, type Backend, type BackendCounters, type DType, type GrpoLossSettings,
+  TOKEN_DATA, TOKEN_STATS, VIEW_ALIGN, type AdamWSettings, type Backend, type BackendCounters, type DType, type GrpoLossSettings,
   type SampleSettings, type Tensor,
 } from '../backend';
 import { CpuAllocation, CpuTensor, OpArgs, checkCount, newArray, type CpuArray } from './cpuTensor';
@@ -13,7 +13,7 @@ import { attentionBackward, attentionForward } from './ops/attention';
 import { attentionDecode, encoderForwardAt } from './ops/decode';
 import { encoderBackward, encoderForward } from './ops/encoder';
 import { geluBackward, geluForward } from './ops/gelu';
-import { STATS_COLUMNS, TOKEN_DATA_COLUMNS, grpoLossBackward } from './ops/grpoLoss';
+import { grpoLossBackward } from './ops/grpoLoss';
 import { layernormBackward, layernormForward } from './ops/layernorm';
 import { tokenLogprobs } from './ops/logprob';
 import { matmulBackward, matmulForward } from './ops/matmul';
@@ -223,8 +223,8 @@ export class CpuBackend implements Backend {
     tokenData: Tensor, oldLogp: Tensor, refLogp: Tensor, N: number, V: number, settings: GrpoLossSettings,
   ): void {
     const a = this.args('grpoLossBackward').dims({ N, V });
-    grpoLossBackward(a.f32('dlogits', dlogits, N * V), a.f32('stats', stats, N * STATS_COLUMNS),
-      a.f32('logits', logits, N * V), a.u32('targets', targets, N), a.f32('tokenData', tokenData, N * TOKEN_DATA_COLUMNS),
+    grpoLossBackward(a.f32('dlogits', dlogits, N * V), a.f32('stats', stats, N * TOKEN_STATS.columns),
+      a.f32('logits', logits, N * V), a.u32('targets', targets, N), a.f32('tokenData', tokenData, N * TOKEN_DATA.columns),
       a.f32('oldLogp', oldLogp, N), a.f32('refLogp', refLogp, N), N, V, settings);
     this.count.dispatches++;
   }

@@ -3,7 +3,8 @@
 // See recorder.ts for the uniform ring, upload arena, bind-group cache and readback pool.
 import { VIEW_ALIGN, type BackendCounters, type DType, type Tensor } from '../backend';
 import type { AdapterReport } from './device';
-import { grid1D, type KernelName } from './kernels';
+import { grid1D, KERNELS, type KernelName } from './kernels';
+import { packParams } from './params';
 import { Recorder, type Bind, type Range } from './recorder';
 import { GpuTensor, TENSOR_USAGE, bufferBytes } from './tensor';
 
@@ -210,7 +211,9 @@ export class WebGpuCore {
    * Record one kernel launch after checking the tensors. Each argument is [tensor, name for errors,
    * elements needed, dtype (null: any), written], or a backend-owned scratch range.
    */
-  protected run(op: string, kernel: KernelName, u32s: readonly number[], f32s: readonly number[], args: readonly LaunchArg[], invocations: number): void {
+  /** Launch a kernel: its Params by name (packed in its shader's struct order), its tensors checked. */
+  protected run(op: string, kernel: KernelName, params: Readonly<Record<string, number>>, args: readonly LaunchArg[], invocations: number): void {
+    const { u32s, f32s } = packParams(KERNELS[kernel].family, params, op);
     const binds: Bind[] = args.map((arg) => {
       if ('scratch' in arg) return { range: arg.scratch, write: arg.write };
       const [t, name, need, dtype, write] = arg;

@@ -2,7 +2,7 @@
 // Every op checks its tensors (sizes, dtypes) on the host, then records one or two kernel launches into the
 // current command encoder; nothing runs until read()/flush() submits. Memory, submission, device loss and
 // errors are in core.ts; the shaders' headers describe each kernel's bindings and launch grid.
-import type { AdamWSettings, Backend, GrpoLossSettings, SampleSettings, Tensor } from '../backend';
+import { TOKEN_DATA, TOKEN_STATS, type AdamWSettings, type Backend, type GrpoLossSettings, type SampleSettings, type Tensor } from '../backend';
 import { WebGpuCore, type LaunchArg } from './core';
 import { acquireDevice, type DeviceRequirements } from './device';
 import { KERNELS, padToWorkgroup, type KernelName } from './kernels';
@@ -86,7 +86,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     const N = B * T;
     if (N * C === 0) return;
     const V = Math.floor(wte.length / C);
-    this.run('encoderForward', 'encoder_forward', [B, T, C, V, 0], [],
+    this.run('encoderForward', 'encoder_forward', { B, T, C, V },
       [outF(out, 'out', N * C), inU(tokens, 'tokens', N), inF(wte, 'wte', C), inF(wpe, 'wpe', T * C)], N * C);
   }
 
@@ -96,14 +96,14 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (N * C === 0) return;
     const V = Math.floor(dwte.length / C);
     const vcPad = padToWorkgroup(V * C);
-    this.run('encoderBackward', 'encoder_backward', [B, T, C, V, vcPad], [],
+    this.run('encoderBackward', 'encoder_backward', { B, T, C, V, vcPad },
       [outF(dwte, 'dwte', C), inU(tokens, 'tokens', N), outF(dwpe, 'dwpe', T * C), inF(dout, 'dout', N * C)], vcPad + T * C);
   }
 
   layernormForward(out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor, N: number, C: number): void {
     this.live();
     if (N * C === 0) return;
-    this.run('layernormForward', 'layernorm_forward', [N, C, 0], [LAYERNORM_EPS], [
+    this.run('layernormForward', 'layernorm_forward', { N, C, eps: LAYERNORM_EPS }, [
       outF(out, 'out', N * C), outF(mean, 'mean', N), outF(rstd, 'rstd', N),
       inF(inp, 'inp', N * C), inF(weight, 'weight', C), inF(bias, 'bias', C),
     ], N);
@@ -116,7 +116,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.live();
     if (N * C === 0) return;
     const rowsPad = padToWorkgroup(N);
-    this.run('layernormBackward', 'layernorm_backward', [N, C, rowsPad], [LAYERNORM_EPS], [
+    this.run('layernormBackward', 'layernorm_backward', { N, C, rowsPad, eps: LAYERNORM_EPS }, [
       outF(dinp, 'dinp', N * C), outF(dweight, 'dweight', C), outF(dbias, 'dbias', C), inF(dout, 'dout', N * C),
       inF(inp, 'inp', N * C), inF(weight, 'weight', C), inF(mean, 'mean', N), inF(rstd, 'rstd', N),
     ], rowsPad + C);
@@ -126,7 +126,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.live();
     if (N * OC === 0) return;
     this.needC('matmulForward', C);
-    this.run('matmulForward', C % 4 === 0 ? 'matmul_forward4' : 'matmul_forward', [N, C, OC, bias === null ? 0 : 1, 0], [], [
+    this.run('matmulForward', C % 4 === 0 ? 'matmul_forward4' : 'matmul_forward', { N, C, OC, hasBias: bias === null ? 0 : 1 }, [
       outF(out, 'out', N * OC), inF(inp, 'inp', N * C), inF(weight, 'weight', OC * C),
       bias === null ? inF(this.dummy, 'dummy', 0) : inF(bias, 'bias', OC),
     ], blocks8(N) * blocks8(OC));
@@ -140,7 +140,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (N * OC === 0) return;
     this.needC('matmulBackward', C);
     const aPad = padToWorkgroup(blocks8(N) * blocks8(C));
-    this.run('matmulBackward', C % 4 === 0 && OC % 4 === 0 ? 'matmul_backward4' : 'matmul_backward', [N, C, OC, dbias === null ? 0 : 1, aPad], [], [
+    this.run('matmulBackward', C % 4 === 0 && OC % 4 === 0 ? 'matmul_backward4' : 'matmul_backward', { N, C, OC, hasBias: dbias === null ? 0 : 1, aPad }, [
       outF(dinp, 'dinp', N * C), outF(dweight, 'dweight', OC * C),
       dbias === null ? outF(this.dummy, 'dummy', 0) : outF(dbias, 'dbias', OC),
       inF(dout, 'dout', N * OC), inF(inp, 'inp', N * C), inF(weight, 'weight', OC * C),
@@ -155,7 +155,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.live();
     const hs = headSize('attentionForward', C, NH);
     if (B * T === 0) return;
-    this.run('attentionForward', hs === 16 ? 'attention_forward16' : 'attention_forward', [B, T, C, NH, hs], [1 / Math.sqrt(hs)], [
+    this.run('attentionForward', hs === 16 ? 'attention_forward16' : 'attention_forward', { B, T, C, NH, hs, scale: 1 / Math.sqrt(hs) }, [
       outF(out, 'out', B * T * C), outF(att, 'att', B * NH * T * T), inF(qkv, 'qkv', B * T * 3 * C),
     ], B * NH * T);
   }
@@ -173,7 +173,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     // Two launches: the key/value pass reads the dpre rows the query pass wrote.
     const kernels = hs === 16 ? (['attention_backward_q16', 'attention_backward_kv16'] as const) : (['attention_backward_q', 'attention_backward_kv'] as const);
     for (const kernel of kernels) {
-      this.run('attentionBackward', kernel, [B, T, C, NH, hs], [1 / Math.sqrt(hs)], args, B * NH * T);
+      this.run('attentionBackward', kernel, { B, T, C, NH, hs, scale: 1 / Math.sqrt(hs) }, args, B * NH * T);
     }
   }
 
@@ -195,13 +195,13 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
 
   private elementwise(op: string, kernel: KernelName, N: number, args: LaunchArg[]): void {
     this.live();
-    if (N > 0) this.run(op, kernel, [N], [], args, N);
+    if (N > 0) this.run(op, kernel, { N }, args, N);
   }
 
   tokenLogprobs(logp: Tensor, entropy: Tensor, logits: Tensor, targets: Tensor, N: number, V: number): void {
     this.live();
     if (N * V === 0) return;
-    this.run('tokenLogprobs', 'token_logprobs', [N, V], [0, 0, 0, 0], [
+    this.run('tokenLogprobs', 'token_logprobs', { N, V }, [
       outF(logp, 'logp', N), outF(entropy, 'entropy', N), inF(logits, 'logits', N * V), inU(targets, 'targets', N),
     ], N);
   }
@@ -212,9 +212,9 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
   ): void {
     this.live();
     if (N * V === 0) return;
-    this.run('grpoLossBackward', 'grpo_loss_backward', [N, V], [s.epsLow, s.epsHigh, s.beta, s.gamma], [
-      outF(dlogits, 'dlogits', N * V), outF(stats, 'stats', N * 4), inF(logits, 'logits', N * V),
-      inU(targets, 'targets', N), inF(tokenData, 'tokenData', N * 3), inF(oldLogp, 'oldLogp', N),
+    this.run('grpoLossBackward', 'grpo_loss_backward', { N, V, epsLow: s.epsLow, epsHigh: s.epsHigh, beta: s.beta, gamma: s.gamma }, [
+      outF(dlogits, 'dlogits', N * V), outF(stats, 'stats', N * TOKEN_STATS.columns), inF(logits, 'logits', N * V),
+      inU(targets, 'targets', N), inF(tokenData, 'tokenData', N * TOKEN_DATA.columns), inF(oldLogp, 'oldLogp', N),
       inF(refLogp, 'refLogp', s.beta > 0 ? N : 0), // ignored (any tensor) when beta = 0
     ], N);
   }
@@ -224,9 +224,9 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     const parts = Math.max(1, Math.min(NORM_PARTS, Math.ceil(N / 256)));
     const chunk = Math.max(1, Math.ceil(N / parts));
     const partials = this.rec.scratchRange('norm.partials', NORM_PARTS * 4);
-    const u32s = [N, parts, chunk, 0];
-    this.run('globalNorm', 'norm_partial', u32s, [], [{ scratch: partials, write: true }, inF(grads, 'grads', N)], parts);
-    this.run('globalNorm', 'norm_final', u32s, [], [outF(out, 'out', 1), { scratch: partials, write: false }], 1);
+    const params = { N, nParts: parts, chunk };
+    this.run('globalNorm', 'norm_partial', params, [{ scratch: partials, write: true }, inF(grads, 'grads', N)], parts);
+    this.run('globalNorm', 'norm_final', params, [outF(out, 'out', 1), { scratch: partials, write: false }], 1);
   }
 
   adamW(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, decayMask: Tensor, norm: Tensor, N: number, s: AdamWSettings): void {
@@ -234,10 +234,11 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (!(s.step >= 1)) throw new RangeError(`WebGpuBackend.adamW: step must be >= 1 (1-based), got ${s.step}`);
     if (N === 0) return;
     const maskIsF32 = decayMask.dtype === 'f32' ? 1 : 0;
-    this.run('adamW', 'adamw', [N, 0, 0, maskIsF32], [
-      s.lr, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.eps, s.weightDecay,
-      1 - Math.pow(s.beta1, s.step), 1 - Math.pow(s.beta2, s.step), s.maxGradNorm, CLIP_NORM_EPS,
-    ], [
+    this.run('adamW', 'adamw', {
+      N, maskIsF32, lr: s.lr, beta1: s.beta1, oneMinusBeta1: 1 - s.beta1, beta2: s.beta2, oneMinusBeta2: 1 - s.beta2, eps: s.eps,
+      weightDecay: s.weightDecay, bc1: 1 - Math.pow(s.beta1, s.step), bc2: 1 - Math.pow(s.beta2, s.step), maxGradNorm: s.maxGradNorm,
+      clipEps: CLIP_NORM_EPS,
+    }, [
       outF(params, 'params', N), inF(grads, 'grads', N), outF(m, 'm', N), outF(v, 'v', N),
       [decayMask, 'decayMask', N, null, false], inF(norm, 'norm', 1),
     ], N);
@@ -248,7 +249,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (!(Number.isInteger(pos) && pos >= 0 && pos < Tseq)) throw new RangeError(`WebGpuBackend.encoderForwardAt: pos ${pos} outside 0..${Tseq - 1}`);
     if (B * C === 0) return;
     const V = Math.floor(wte.length / C);
-    this.run('encoderForwardAt', 'encoder_at', [B, C, Tseq, pos, V, 0, 0, 0], [0], [
+    this.run('encoderForwardAt', 'encoder_at', { B, C, Tseq, pos, V }, [
       outF(out, 'out', B * C), inU(tokens, 'tokens', B * Tseq), inF(wte, 'wte', C), inF(wpe, 'wpe', (pos + 1) * C),
     ], B * C);
   }
@@ -259,7 +260,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     if (!(Number.isInteger(pos) && pos >= 0 && pos < Tmax)) throw new RangeError(`WebGpuBackend.attentionDecode: pos ${pos} outside the cache of ${Tmax}`);
     if (B === 0) return;
     const cache = B * NH * Tmax * hs;
-    this.run('attentionDecode', hs === 16 ? 'attention_decode16' : 'attention_decode', [B, C, 0, pos, 0, NH, Tmax, hs], [1 / Math.sqrt(hs)], [
+    this.run('attentionDecode', hs === 16 ? 'attention_decode16' : 'attention_decode', { B, C, pos, NH, Tmax, hs, scale: 1 / Math.sqrt(hs) }, [
       outF(out, 'out', B * C), outF(kCache, 'kCache', cache), outF(vCache, 'vCache', cache), inF(qkv, 'qkv', B * 3 * C),
     ], B * NH);
   }
@@ -268,7 +269,9 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     this.live();
     if (!(s.temperature > 0)) throw new RangeError(`WebGpuBackend.sampleNext: temperature must be > 0, got ${s.temperature}`);
     if (pos + 1 >= Tseq || B === 0) return; // nothing to choose: no launch at all
-    this.run('sampleNext', 'sample_next', [B, V, Tseq, pos, s.topK, s.seed >>> 0, s.step >>> 0, s.rowOffset >>> 0, 0], [1 / s.temperature], [
+    this.run('sampleNext', 'sample_next', {
+      B, V, Tseq, pos, topK: s.topK, seed: s.seed >>> 0, step: s.step >>> 0, rowOffset: s.rowOffset >>> 0, invTemperature: 1 / s.temperature,
+    }, [
       outU(tokens, 'tokens', B * Tseq), outF(logps, 'logps', B * Tseq), inF(logits, 'logits', B * V), inU(promptLen, 'promptLen', B),
     ], B);
   }
@@ -280,7 +283,7 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
   async rngBits(seed: number, step: number, rowOffset: number, pos: number, count: number): Promise<Uint32Array> {
     this.live();
     const out = this.alloc(2 * count, 'u32', 'rngBits');
-    this.run('rngBits', 'rng_uniform', [0, 0, 0, pos >>> 0, 0, seed >>> 0, step >>> 0, rowOffset >>> 0, count], [1],
+    this.run('rngBits', 'rng_uniform', { pos: pos >>> 0, seed: seed >>> 0, step: step >>> 0, rowOffset: rowOffset >>> 0, count, invTemperature: 1 },
       [outU(out, 'out', 2 * count)], count);
     const bits = await this.read(out);
     this.free(out);

@@ -1,18 +1,39 @@
-// DenoiseRL (methods.md section 4): a pool of wrong traces built once before RL, noisy prefixes cut from
-// them, the dynamic-rho curriculum, and the opt-in extras of the seed summary (labelled as such in the UI).
+// DenoiseRL: N normal samples and K that continue a noisy prefix cut from a weaker model's wrong trace,
+// the prefix masked out of the loss. Here: the pool of wrong traces built once before RL, noisy prefixes cut
+// from them, the dynamic-rho curriculum, the opt-in extras of the seed summary (labelled as such in the UI),
+// and the method's hooks.
 import { Rng } from '../../backend/rng';
-import type { Decoder } from '../../model/decode';
+import { Decoder } from '../../model/decode';
+import { GPT } from '../../model/gpt';
 import { CHARS, decode, encode, encodePrompt } from '../../tasks/tokenizer';
 import type { Problem, Task } from '../../tasks/task';
+import type { About } from '../about';
 import { rollout } from '../rollout';
+import type { Method, MethodEnv } from './method';
+import { bareRequests, type PlannedRequest, type WrongTrace } from './samples';
+
+export const denoiseAbout = {
+  name: 'denoise',
+  label: 'DenoiseRL: recover from noisy prefixes',
+  knobs: [
+    { key: 'denoiseK', label: 'Prefixed samples K', help: 'Samples per prompt that continue a wrong prefix (paper: 4).' },
+    { key: 'denoiseSource', label: 'Wrong-trace source', help: 'Where the wrong prefixes come from (a weaker model was best).' },
+    { key: 'denoiseRho', label: 'Prefix share rho', help: 'Share of the wrong trace given as prefix (0.2; longer ones cause over-thinking).' },
+    { key: 'denoiseRhoSampler', label: 'Rho sampler', help: 'A fixed rho, or drawn per sample.' },
+    { key: 'denoiseCurriculum', label: 'Rho curriculum', help: 'Adapt rho to the recovery gap (after the paper).' },
+  ],
+  metrics: ['denoise/rho'],
+  charts: [],
+  learn: {
+    title: 'DenoiseRL: recovering from a bad start',
+    body: 'Part of each group does not start from scratch: it must continue a wrong trace written by a weaker model, cut after a fifth of its length. The reward is for the whole answer, so the only way to earn it is to notice the error and retract it ("!") before going on. The forced prefix is masked out of the loss: the model is never trained to write the mistake, only to recover from it.',
+  },
+} as const satisfies About;
 
 export type DenoiseSource = 'initial' | 'weak' | 'random' | 'injected';
 export type RhoSampler = 'fixed' | 'normal' | 'uniform';
 
-export interface WrongTrace {
-  text: string; // a complete wrong trace (steps and final answer)
-  failures: number; // how often a continuation from this trace's prefix failed (valuable-errors weighting)
-}
+export type { WrongTrace };
 
 /** problem prompt -> its wrong traces */
 export type WrongPool = Map<string, WrongTrace[]>;
@@ -113,13 +134,88 @@ export function denoiseBonuses(
   });
 }
 
-/** Serialise the pool for checkpoints (it may have been refreshed from a later policy). */
-export function poolToJson(pool: WrongPool): [string, WrongTrace[]][] {
-  return [...pool.entries()];
+/** The config fields DenoiseRL reads. */
+export interface DenoiseSettings {
+  denoiseK: number;
+  denoiseSource: DenoiseSource;
+  denoiseRho: number;
+  denoiseRhoSampler: RhoSampler;
+  denoiseCurriculum: boolean;
+  denoisePoolSamples: number;
+  denoisePoolProblems: number;
+  denoiseEfficiencyBonus: number;
+  denoiseDiversityBonus: number;
+  denoiseValuableErrors: boolean;
+  denoisePoolRefreshEvery: number;
 }
 
-export function poolFromJson(entries: unknown): WrongPool {
-  if (!Array.isArray(entries)) throw new Error('denoise pool: expected an array of [prompt, traces] entries');
-  return new Map(entries as [string, WrongTrace[]][]);
+/** Build (or refresh) the wrong-trace pool from the configured source. */
+async function poolFor(env: MethodEnv<DenoiseSettings>): Promise<WrongPool> {
+  const c = env.config;
+  const step = env.step();
+  const problems = env.trainSet.slice(0, c.denoisePoolProblems);
+  let decoder: Decoder | null = null;
+  let temp: GPT | null = null;
+  if (c.denoiseSource === 'initial' || (c.denoiseSource === 'weak' && step > 0)) decoder = env.decoder; // refresh: the current policy
+  else if (c.denoiseSource === 'weak') {
+    const ck = await env.weights('weaker'); // a smaller, weaker model than the policy (the paper's best source)
+    temp = new GPT(env.backend, ck.config);
+    env.backend.write(temp.params, ck.params);
+    decoder = new Decoder(temp, env.decoder.maxB);
+  }
+  const pool = await buildWrongPool(env.task, problems, {
+    source: c.denoiseSource, samples: c.denoisePoolSamples, maxCompletionLength: c.maxCompletionLength, seed: c.seed,
+  }, decoder, step);
+  if (temp) { decoder!.destroy(); temp.destroy(); }
+  return pool;
 }
 
+export const denoise: Method<DenoiseSettings> = {
+  rowsPerPrompt: (c) => c.groupSize + c.denoiseK,
+  expectedRowsPerPrompt: (c) => c.groupSize + c.denoiseK,
+  checkpoints: (c) => (c.denoiseSource === 'weak' ? ['weaker'] : []),
+  async start(env) {
+    const c = env.config;
+    let rho = c.denoiseRho;
+    let pool = await poolFor(env);
+    return {
+      async beforeStep(step) {
+        if (c.denoisePoolRefreshEvery > 0 && step > 0 && step % c.denoisePoolRefreshEvery === 0) pool = await poolFor(env);
+      },
+      plan(problems, rng) {
+        return problems.flatMap((p, group) => {
+          const reqs: PlannedRequest[] = bareRequests(p, group, c.groupSize);
+          const traces = pool.get(p.prompt);
+          for (let i = 0; i < c.denoiseK; i++) {
+            if (!traces || traces.length === 0) { reqs.push(...bareRequests(p, group, 1)); continue; } // no wrong trace: a normal slot
+            const w = pickWrongTrace(traces, c.denoiseValuableErrors, rng);
+            const prefix = noisyPrefix(w.text, sampleRho(c.denoiseRhoSampler, rho, rng));
+            reqs.push({ group, kind: 'prefixed', request: { context: reqs[0].request.context, prefix }, wrongTrace: w });
+          }
+          return reqs;
+        });
+      },
+      shapeRewards(samples, numGroups) {
+        if (c.denoiseEfficiencyBonus <= 0 && c.denoiseDiversityBonus <= 0) return;
+        for (let g = 0; g < numGroups; g++) {
+          const group = samples.filter((s) => s.group === g);
+          const bonus = denoiseBonuses(group.map((s) => s.text), group.map((s) => s.observed > 0), group.map((s) => s.verdict.steps.length), c.denoiseEfficiencyBonus, c.denoiseDiversityBonus);
+          group.forEach((s, i) => { s.observed += bonus[i]; });
+        }
+      },
+      metrics: () => ({ 'denoise/rho': rho }), // as the step used it: the curriculum moves it after
+      afterStep(samples, metrics) {
+        for (const s of samples) if (s.wrongTrace && s.clean === 0) s.wrongTrace.failures++;
+        if (c.denoiseCurriculum && metrics['recovery/gap'] !== null) rho = curriculumRho(rho, metrics['recovery/gap'] as number);
+      },
+      saveState: () => ({ rho, pool: [...pool.entries()].map(([k, v]) => [k, v.map((w) => ({ ...w }))]) }),
+      loadState(s) {
+        rho = s.rho;
+        if (s.pool) pool = new Map(s.pool);
+      },
+      get poolSize() {
+        return [...pool.values()].reduce((a, t) => a + t.length, 0);
+      },
+    };
+  },
+};

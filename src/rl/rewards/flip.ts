@@ -1,7 +1,9 @@
-// Noisy rewards by flipping (methods.md section 1; Lv et al. 2025, code trestad/Noisy-Rewards-in-Learning-to-Reason).
+// Noisy rewards by flipping (Lv et al. 2025, code trestad/Noisy-Rewards-in-Learning-to-Reason).
 // Used for training rewards only; evaluation always uses clean correctness.
 
 import type { Rng } from '../../backend/rng';
+import type { About } from '../about';
+import type { RewardKind } from './reward';
 import { groupMembers } from '../grpo';
 
 export type FlipMode = 'group' | 'completion';
@@ -49,3 +51,22 @@ export function flipRewards(
   const out = rewards.map((r, i) => (!parseable[i] ? 0 : fire[i] ? 1 - r : r));
   return { rewards: out, flipped: out.map((r, i) => r !== rewards[i]) };
 }
+
+export const flipAbout = {
+  name: 'flip',
+  label: 'Flipped at random (noisy)',
+  knobs: [
+    { key: 'flipRate', label: 'Flip rate', help: 'Chance that a reward is flipped (right becomes wrong and back).' },
+    { key: 'flipMode', label: 'Flip per', help: 'One coin per prompt group (as the paper) or per completion.' },
+  ],
+  metrics: [],
+  charts: [],
+  learn: null, // the noisy-reward section is the reward model's (./rewardModel.ts)
+} as const satisfies About;
+
+export const flipReward: RewardKind<{ flipRate: number; flipMode: FlipMode }> = {
+  compute(b, s) {
+    const f = flipRewards(b.clean, b.items.map((x) => x.groupId), b.parseable, s.flipRate, s.flipMode, b.rng);
+    return { observed: f.rewards, flipped: f.flipped };
+  },
+};

@@ -1,7 +1,10 @@
-// A simulated noisy reward model (methods.md section 1, toy): it knows the true label and reports it
-// with probability `accuracy`, like the paper's 65% / 85% accurate reward models.
+// A simulated noisy reward model (toy): it knows the true label and reports it with probability
+// `accuracy`, like the paper's 65% / 85% accurate reward models; and its RPR-calibrated variant.
 
 import type { Rng } from '../../backend/rng';
+import type { About } from '../about';
+import type { RewardKind } from './reward';
+import { rprRewards } from './rpr';
 
 /**
  * Per completion: the true label (1 correct, 0 wrong) with probability `accuracy`, else the other one.
@@ -29,3 +32,37 @@ export function simulatedRewardModel(
 export function calibrateWithRpr(rm: number, rpr: number): number {
   return rm < 0.5 ? Math.min(rm + 0.1 * rpr, 1) : rm;
 }
+
+const rmAccuracyKnob = { key: 'rmAccuracy', label: 'RM accuracy', help: 'How often the simulated reward model gives the true label.' } as const;
+
+export const rewardModelAbout = {
+  name: 'reward_model',
+  label: 'Simulated reward model',
+  knobs: [rmAccuracyKnob],
+  metrics: [],
+  charts: [],
+  learn: {
+    title: 'Noisy rewards and the reasoning-pattern reward',
+    body: 'What if the checker lies? With flipped rewards, a coin decides per group whether every reward is inverted. Surprisingly, a model that already reasons a little still improves, only more slowly: the reward mostly teaches the shape of a good solution. The reasoning-pattern reward (RPR) pushes this to the limit: it never looks at the answer, only at whether the trace has the structure of careful work. A noisy reward model can be calibrated by RPR so that low scores on well-structured answers are lifted a little.',
+  },
+} as const satisfies About;
+
+export const rmRprAbout = {
+  name: 'rm_rpr', label: 'Reward model calibrated by RPR', knobs: [rmAccuracyKnob], metrics: [], charts: [], learn: null,
+} as const satisfies About;
+
+export const rewardModelReward: RewardKind<{ rmAccuracy: number }> = {
+  compute(b, s) {
+    const rm = simulatedRewardModel(b.correct, b.parseable, s.rmAccuracy, b.rng);
+    return { observed: rm, flipped: rm.map((r, i) => r !== b.clean[i]) };
+  },
+};
+
+export const rmRprReward: RewardKind<{ rmAccuracy: number }> = {
+  compute(b, s) {
+    // Calibrate every RM score below 0.5, unparseable ones included: RPR never looks at the answer.
+    const rm = simulatedRewardModel(b.correct, b.parseable, s.rmAccuracy, b.rng);
+    const rpr = rprRewards(b.task, b.items.map((x) => x.completion), b.correct, 'rpr');
+    return { observed: rm.map((r, i) => calibrateWithRpr(r, rpr[i])), flipped: rm.map((r, i) => r !== b.clean[i]) };
+  },
+};

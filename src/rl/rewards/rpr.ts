@@ -1,7 +1,9 @@
-// Reasoning-pattern rewards (methods.md section 1). The score itself lives with the tasks (rprScore);
-// this file only combines it with correctness as the paper's code modes do.
+// Reasoning-pattern rewards. The score itself lives with the tasks (rprScore); this file only combines it
+// with correctness as the paper's code modes do.
 
 import type { Task } from '../../tasks/task';
+import type { About } from '../about';
+import type { RewardKind } from './reward';
 import { rprScore } from '../../tasks/rpr';
 
 export type RprMode = 'rpr' | 'rpr_when_wrong';
@@ -22,3 +24,17 @@ export function rprRewards(
   }
   return completions.map((text, i) => (mode === 'rpr_when_wrong' && correct[i] ? 1 : rprScore(task, text)));
 }
+
+export const rprAbout = {
+  name: 'rpr', label: 'Reasoning-pattern reward only', knobs: [], metrics: [], charts: [], learn: null,
+} as const satisfies About;
+
+export const rprWhenWrongAbout = {
+  name: 'rpr_when_wrong', label: 'Correct, else reasoning pattern', knobs: [], metrics: [], charts: [], learn: null,
+} as const satisfies About;
+
+const rprKind = (mode: RprMode): RewardKind => ({
+  compute: (b) => ({ observed: rprRewards(b.task, b.items.map((x) => x.completion), b.correct, mode) }),
+});
+export const rprReward = rprKind('rpr');
+export const rprWhenWrongReward = rprKind('rpr_when_wrong');

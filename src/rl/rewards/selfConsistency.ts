@@ -1,5 +1,9 @@
-// Self-consistency rewards, SRT (methods.md section 2; Shafayat et al. 2025, code tajwarfahim/srt).
-// The pseudo-label is the group's majority answer; no gold answer is used anywhere in this file.
+// Self-consistency rewards, SRT (Shafayat et al. 2025, code tajwarfahim/srt).
+// The pseudo-label is the group's majority answer; the reward never sees the gold answer (only the logged
+// pseudo-label accuracy compares with it).
+import type { About } from '../about';
+import { mean } from '../metrics';
+import type { RewardBatch, RewardKind } from './reward';
 
 export interface MajorityVote {
   label: string | null; // the majority answer, null when no completion has a parseable answer
@@ -53,3 +57,54 @@ export function srtSelectPrompts(shares: readonly number[], threshold: number, k
   const keep = Math.ceil(Math.round(keepFraction * passing.length * 1e9) / 1e9);
   return passing.slice(0, keep).map((x) => x.i).sort((a, b) => a - b);
 }
+
+export const selfConsistencyAbout = {
+  name: 'self_consistency',
+  label: 'Self-consistency (SRT)',
+  knobs: [
+    { key: 'srtSoft', label: 'Soft votes', help: 'Reward = vote share of the answer instead of 0/1 agreement.' },
+    { key: 'srtThreshold', label: 'Consistency threshold', help: 'Skip prompts whose majority share is below this.' },
+    { key: 'srtKeepFraction', label: 'Keep fraction', help: 'Train only on this share of prompts, most consistent first.' },
+  ],
+  metrics: ['srt/pseudo_label_acc', 'srt/majority_share'],
+  charts: [{
+    id: 'srt', title: 'SRT pseudo-label accuracy', unit: true,
+    help: 'Self-consistency rewards: how often the majority answer is right, against the clean accuracy of the samples.',
+    reading: 'For self-consistency rewards: how often the majority answer is the right one. When it falls while the majority share rises, the model is hacking its own reward.',
+    lines: [
+      { metric: 'srt/pseudo_label_acc', label: 'pseudo-label accuracy', source: 'train' }, { metric: 'reward/clean', label: 'clean accuracy', source: 'train' },
+      { metric: 'srt/majority_share', label: 'majority share', source: 'train' },
+    ],
+  }],
+  learn: {
+    title: 'SRT: the majority as the teacher',
+    body: 'Without any answer key, take the most common answer of the group as the label. At first this works, because the majority is often right. Then the model learns that agreeing with itself is rewarded, and it can become consistently wrong: pseudo-reward climbs while real accuracy falls. Watch the SRT chart for the moment the two lines part.',
+  },
+} as const satisfies About;
+
+/** The per-group facts behind SRT's metrics, for tests and the reward. */
+export function selfConsistencyGroups(b: RewardBatch, soft: boolean): { observed: number[]; pseudoLabelCorrect: boolean[]; majorityShare: number[] } {
+  const observed = new Array<number>(b.items.length).fill(0);
+  const pseudoLabelCorrect: boolean[] = [];
+  const majorityShare: number[] = [];
+  for (const idx of b.groups.members) {
+    const answers = idx.map((i) => b.items[i].answer);
+    const vote = majorityVote(answers);
+    srtRewards(answers, soft).forEach((r, j) => (observed[idx[j]] = r));
+    // correct means answer === gold, so the label is right iff a completion voting for it is correct.
+    pseudoLabelCorrect.push(vote.label !== null && idx.some((i) => b.items[i].answer === vote.label && b.items[i].correct));
+    majorityShare.push(vote.share);
+  }
+  return { observed, pseudoLabelCorrect, majorityShare };
+}
+
+export const selfConsistencyReward: RewardKind<{ srtSoft: boolean; srtThreshold: number; srtKeepFraction: number }> = {
+  compute(b, s) {
+    const { observed, pseudoLabelCorrect, majorityShare } = selfConsistencyGroups(b, s.srtSoft);
+    const kept = new Set(srtSelectPrompts(majorityShare, s.srtThreshold, s.srtKeepFraction));
+    return {
+      observed, keptGroups: majorityShare.map((_, g) => kept.has(g)),
+      metrics: { 'srt/pseudo_label_acc': mean(pseudoLabelCorrect.map(Number)), 'srt/majority_share': mean(majorityShare) },
+    };
+  },
+};

@@ -1,4 +1,7 @@
-// The lab's charts: what each one draws and a one-line reading guide (the Learn page says more).
+// The lab's charts: what each one draws and a one-line reading guide (the Learn page says more). Charts of
+// one method or reward kind come from its About (src/rl/methods/, src/rl/rewards/).
+import { METHOD_ABOUT } from '../../rl/methods/about';
+import { REWARD_ABOUT } from '../../rl/rewards/about';
 import type { LineSpec } from './data';
 
 export interface ChartSpec {
@@ -9,6 +12,8 @@ export interface ChartSpec {
   lines: LineSpec[];
   /** Y axis from 0 to at least 1 (rates and accuracies). */
   unit?: boolean;
+  /** The Learn page's reading guide, when the chart comes from an About. */
+  reading?: string;
 }
 
 const train = (metric: string, label: string): LineSpec => ({ metric, label, source: 'train' });
@@ -40,11 +45,7 @@ export const CHARTS: ChartSpec[] = [
     help: 'Share of prompt groups where no sample was right (no learning signal), and share of training problems ever solved.',
     lines: [train('stagnation/none_pass_frac', 'none-pass groups'), train('stagnation/solved_frac', 'problems solved')],
   },
-  {
-    id: 'srt', title: 'SRT pseudo-label accuracy', kind: 'series', unit: true,
-    help: 'Self-consistency rewards: how often the majority answer is right, against the clean accuracy of the samples.',
-    lines: [train('srt/pseudo_label_acc', 'pseudo-label accuracy'), train('reward/clean', 'clean accuracy'), train('srt/majority_share', 'majority share')],
-  },
+  ...[...REWARD_ABOUT, ...METHOD_ABOUT].flatMap((a) => a.charts.map((c): ChartSpec => ({ ...c, kind: 'series', lines: c.lines.map((l) => ({ ...l })) }))),
   {
     id: 'kl', title: 'KL', kind: 'series', help: 'k3 estimate of the KL to the frozen initial policy (only when the KL weight beta > 0).',
     lines: [train('kl', 'KL')],

@@ -2,9 +2,9 @@
 import { useId } from 'react';
 import { configFields, type RunConfig } from '../../run/config';
 import { PRESETS } from '../../run/presets';
-import { TASKS } from '../../tasks';
+import { TASK_ABOUT } from '../../tasks/about';
 import { isSmallDevice, SMALL_DEVICE } from '../config';
-import { knobsFor, MAIN_FIELDS, type FieldKey } from '../fields';
+import { knobsFor, MAIN_FIELDS, methodHasKnobs, type FieldKey } from '../fields';
 import { presetLabel } from '../form';
 import { canEdit, useLab } from '../store/labStore';
 import type { BackendChoice } from '../../worker/protocol';
@@ -33,7 +33,7 @@ export function ExperimentPanel() {
   const rest = configFields().filter((x) => !shown.has(x.key));
   const field = (key: FieldKey, label: string, help: string) => (
     <ConfigField key={key} field={key} label={label} help={help} value={config[key]} draft={drafts[key]} disabled={!editable} onChange={change}
-      options={key === 'difficulty' ? TASKS[config.task]?.difficulties : undefined} />
+      options={key === 'difficulty' ? TASK_ABOUT[config.task]?.difficulties : undefined} />
   );
 
   return (
@@ -60,7 +60,7 @@ export function ExperimentPanel() {
       </div>
       {knobs.length > 0 && (
         <fieldset className="knobs">
-          <legend>{config.method === 'denoise' || config.method === 'lte' ? 'Method knobs' : 'Reward knobs'}</legend>
+          <legend>{methodHasKnobs(config) ? 'Method knobs' : 'Reward knobs'}</legend>
           {knobs.map((x) => field(x.key, x.label, x.help))}
         </fieldset>
       )}

@@ -1,28 +1,12 @@
 // Learn: what each method does and how to read each chart, for a class or a curious afternoon.
+import { METHOD_ABOUT } from '../../rl/methods/about';
+import { REWARD_ABOUT } from '../../rl/rewards/about';
 import { CHARTS } from '../charts/catalog';
 
-const METHODS: { name: string; body: string }[] = [
-  {
-    name: 'GRPO: learning from your own group',
-    body: 'For each problem the model writes G answers. Each answer gets a reward (1 if right, 0 if wrong). Its advantage is how much better it did than the group average, divided by the spread. Tokens of better-than-average answers become more likely, the others less. No value network, no human labels beyond the checker.',
-  },
-  {
-    name: 'Noisy rewards and the reasoning-pattern reward',
-    body: 'What if the checker lies? With flipped rewards, a coin decides per group whether every reward is inverted. Surprisingly, a model that already reasons a little still improves, only more slowly: the reward mostly teaches the shape of a good solution. The reasoning-pattern reward (RPR) pushes this to the limit: it never looks at the answer, only at whether the trace has the structure of careful work. A noisy reward model can be calibrated by RPR so that low scores on well-structured answers are lifted a little.',
-  },
-  {
-    name: 'SRT: the majority as the teacher',
-    body: 'Without any answer key, take the most common answer of the group as the label. At first this works, because the majority is often right. Then the model learns that agreeing with itself is rewarded, and it can become consistently wrong: pseudo-reward climbs while real accuracy falls. Watch the SRT chart for the moment the two lines part.',
-  },
-  {
-    name: 'LTE: hints from its own mistakes',
-    body: 'When every sample of a problem fails, GRPO learns nothing from it (all advantages are zero). LTE resamples that problem with a hint listing the wrong answers it just gave ("not these"), or asking it to be concise when it ran out of room. Correct hinted answers replace failed ones and are trained as if they answered the plain problem. GRPO-extra spends the same compute on more samples without hints, as the fair comparison.',
-  },
-  {
-    name: 'DenoiseRL: recovering from a bad start',
-    body: 'Part of each group does not start from scratch: it must continue a wrong trace written by a weaker model, cut after a fifth of its length. The reward is for the whole answer, so the only way to earn it is to notice the error and retract it ("!") before going on. The forced prefix is masked out of the loss: the model is never trained to write the mistake, only to recover from it.',
-  },
-];
+// The methods' and reward kinds' own sections, from their About: GRPO first (the base), then the rewards,
+// then the other methods.
+const [base, ...others] = METHOD_ABOUT.map((m) => m.learn);
+const METHODS = [base, ...REWARD_ABOUT.map((r) => r.learn), ...others].filter((x) => x !== null).map((x) => ({ name: x.title, body: x.body }));
 
 const READING: Record<string, string> = {
   recovery: 'The share of right answers when the model must continue from a wrong prefix. The gap is accuracy without a prefix minus accuracy with one: a model that can recover closes the gap. Train values exist only for DenoiseRL; held-out values are measured at every evaluation for every method.',
@@ -30,7 +14,6 @@ const READING: Record<string, string> = {
   passk: 'Pass@k: sample n answers per held-out problem and ask whether at least one of k is right. Pass@1 is plain accuracy; a large k shows what the model can reach at all. RL often raises Pass@1 more than Pass@n: it sharpens what the model already knew.',
   'pass-steps': 'Pass@1 and Pass@n through training. Greedy accuracy (always the likeliest token) usually climbs faster than sampled Pass@1.',
   stagnation: 'None-pass groups give no learning signal; their share falling means the model finds at least one right answer more often. Solved is the share of the training problems that have ever been solved.',
-  srt: 'For self-consistency rewards: how often the majority answer is the right one. When it falls while the majority share rises, the model is hacking its own reward.',
   kl: 'How far the policy has moved from where it started, per token (only logged when beta > 0).',
   entropy: 'How unsure the policy is at each token. A fast collapse to zero means the model stopped exploring.',
   length: 'Longer traces can mean more careful work, or rambling. Retractions make traces longer too.',
@@ -60,7 +43,7 @@ export function LearnPage() {
         {CHARTS.map((c) => (
           <div key={c.id}>
             <dt>{c.title}</dt>
-            <dd>{READING[c.id] ?? c.help}</dd>
+            <dd>{READING[c.id] ?? c.reading ?? c.help}</dd>
           </div>
         ))}
       </dl>

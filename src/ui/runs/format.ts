@@ -6,7 +6,7 @@ import { ConfigError, parseRunConfig, type RunConfig } from '../../run/config';
 import type { MetricRow, TraceRow } from '../../run/records';
 import { decodeRunState } from '../../run/runState';
 import type { Checkpoint } from '../../worker/protocol';
-import type { Series } from '../store/labStore';
+import type { Series } from './db';
 
 export const RUN_FORMAT = 'misstep-run';
 export const RUN_VERSION = 1;
@@ -45,7 +45,11 @@ const traceRow = z.object({
   answer: text(64).nullable(), gold: text(64), correct: z.boolean(), reward_clean: z.number(), reward_observed: z.number(),
   flipped: z.boolean(), advantage: z.number(), trained: z.boolean(), first_wrong_step: z.number().int().nullable(),
   retractions: z.number().int(), recovered_at: z.number().int().nullable(),
-  steps: z.array(z.object({ text: text(4096), ok: z.boolean(), retracted: z.boolean(), isRetraction: z.boolean() })).max(4096),
+  steps: z.array(z.object({
+    text: text(4096), ok: z.boolean(), retracted: z.boolean(), isRetraction: z.boolean(),
+    start: z.number().int().min(0).max(1e6).optional(), end: z.number().int().min(0).max(1e6).optional(),
+  })).max(4096),
+  answer_start: z.number().int().min(0).max(1e6).nullable().optional(),
   logprobs: z.array(z.number()).max(4096),
 });
 const envelope = z.object({

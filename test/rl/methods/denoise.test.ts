@@ -4,8 +4,8 @@ import { Rng } from '../../../src/backend/rng';
 import { MODEL_PRESETS } from '../../../src/model/config';
 import { Decoder } from '../../../src/model/decode';
 import { GPT } from '../../../src/model/gpt';
-import { buildWrongPool, curriculumRho, noisyPrefix, pickWrongTrace, sampleRho } from '../../../src/rl/methods/denoise';
-import { planRequests } from '../../../src/rl/methods/samples';
+import { buildWrongPool, curriculumRho, denoise, noisyPrefix, pickWrongTrace, sampleRho } from '../../../src/rl/methods/denoise';
+import { parseRunConfig } from '../../../src/run/config';
 import { rollout } from '../../../src/rl/rollout';
 import { additionTask, makeProblemSet } from '../../../src/tasks';
 import { encode, encodePrompt } from '../../../src/tasks/tokenizer';
@@ -50,8 +50,17 @@ describe('DenoiseRL prefixes', () => {
   it('plans N normal + K prefixed samples, and normal ones when a problem has no wrong trace', async () => {
     const problems = makeProblemSet(additionTask, 1, 3, 'train', 3);
     const pool = await buildWrongPool(additionTask, problems.slice(0, 2), { source: 'injected', samples: 1, maxCompletionLength: 40, seed: 1 }, null);
-    const plan = { groupSize: 4, method: 'denoise' as const, denoiseK: 2, rho: 0.2, rhoSampler: 'fixed' as const, valuableErrors: false };
-    const reqs = planRequests(problems, plan, pool, new Rng(2));
+    const config = parseRunConfig({
+      method: 'denoise', groupSize: 4, denoiseK: 2, denoiseRho: 0.2, denoiseSource: 'injected', denoisePoolProblems: 2, maxCompletionLength: 40,
+    });
+    const backend = new CpuBackend();
+    const model = new GPT(backend, MODEL_PRESETS.micro);
+    const run = await denoise.start({
+      config, task: additionTask, backend, model, decoder: new Decoder(model, 4), trainSet: problems, step: () => 0,
+      weights: () => Promise.reject(new Error('the injected source loads no checkpoint')),
+    });
+    expect(run.poolSize).toBe([...pool.values()].reduce((a, t) => a + t.length, 0));
+    const reqs = run.plan(problems, new Rng(2));
     expect(reqs.length).toBe(3 * 6);
     for (let g = 0; g < 3; g++) {
       const mine = reqs.filter((r) => r.group === g);

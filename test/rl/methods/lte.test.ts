@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TokenMode } from '../../../src/backend/backend';
 import { Rng } from '../../../src/backend/rng';
-import { lteHints, lteReplace, planHinted, tokenModeOf, type StepSample } from '../../../src/rl/methods/samples';
+import { lteHints, lteReplace, planHinted } from '../../../src/rl/methods/lte';
+import { tokenModeOf, trainSequence, type StepSample } from '../../../src/rl/methods/samples';
 import { additionTask, makeProblemSet } from '../../../src/tasks';
 import { encodePrompt } from '../../../src/tasks/tokenizer';
 
@@ -11,6 +12,7 @@ function sample(group: number, kind: StepSample['kind'], answer: string | null, 
   const text = answer === null ? '1+2' : `>${answer}`;
   return {
     group, problem: problems[group], kind, hint: '', request: { context: encodePrompt(problems[group].prompt), prefix: [] },
+    trainAs: kind === 'hinted' ? { context: encodePrompt(problems[group].prompt), shaped: true, part: 1 } : undefined,
     out: { completion: [], logps: [], truncated }, text, verdict: additionTask.verify(problems[group], text), wrongTrace: null,
     clean: observed, observed, flipped: false, advantage: 0, trained: true,
   };
@@ -29,10 +31,12 @@ describe('LTE', () => {
     expect(hints.get(2)).toBe('$|');
     // with less room, the hint keeps fewer wrong answers
     expect(lteHints(additionTask, samples, 3, encodePrompt('$~11|' + problems[0].prompt).length).get(0)).toBe('$~11|');
-    const { planned, hintTexts } = planHinted(problems, hints, 4);
+    const planned = planHinted(problems, hints, 4);
     expect(planned.length).toBe(8);
     expect(planned[0].request.context).toEqual(encodePrompt('$~11,12|' + problems[0].prompt));
-    expect(hintTexts[0]).toBe('$~11,12|');
+    expect(planned[0].hint).toBe('$~11,12|');
+    // sampled with the hint, trained against the bare prompt, shaped, in its own loss part
+    expect(planned[0].trainAs).toEqual({ context: encodePrompt(problems[0].prompt), shaped: true, part: 1 });
   });
 
   it('replaces failed originals by correct hinted samples at random, keeping the group at G', () => {
@@ -58,5 +62,8 @@ describe('LTE', () => {
     expect(tokenModeOf(sample(0, 'hinted', '1', 1), 1)).toBe(TokenMode.SHAPED);
     expect(tokenModeOf(sample(0, 'normal', '1', 1), 1)).toBe(TokenMode.ON_POLICY);
     expect(tokenModeOf(sample(0, 'normal', '1', 1), 2)).toBe(TokenMode.CLIPPED);
+    const seq = trainSequence(sample(0, 'hinted', '1', 1), 1);
+    expect(seq.context).toEqual(encodePrompt(problems[0].prompt));
+    expect(seq.part).toBe(1);
   });
 });

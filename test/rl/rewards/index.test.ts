@@ -69,8 +69,8 @@ describe('computeRewards', () => {
     expect(r.observed).toEqual([1, 1, 1, 1, 0, 0, 0, 1]);
     expect(r.clean).toEqual(clean);
     expect(r.groupIds).toEqual([5, 2]);
-    expect(r.pseudoLabelCorrect).toEqual([false, true]);
-    expect(r.majorityShare).toEqual([2 / 4, 3 / 4]);
+    expect(r.metrics['srt/pseudo_label_acc']).toBe(1 / 2); // group 5's majority is wrong, group 2's right
+    expect(r.metrics['srt/majority_share']).toBe((2 / 4 + 3 / 4) / 2);
     expect(r.keptGroups).toEqual([false, true]); // 0.5 < 0.6 is skipped
   });
 

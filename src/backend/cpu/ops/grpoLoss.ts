@@ -1,4 +1,4 @@
-// The GRPO per-token loss and its gradient w.r.t. the logits in one pass (methods.md section 0, TRL semantics).
+// The GRPO per-token loss and its gradient w.r.t. the logits in one pass (TRL semantics).
 // Shapes: logits, dlogits (N,V); targets (N) u32; tokenData (N,3) = [advantage, weight, mode];
 // oldLogp, refLogp (N); stats (N,4) = [logp, entropy, k3, clipCode].
 //
@@ -9,12 +9,9 @@
 //   plus, when beta > 0, beta * k3 with k3 = exp(ref - logp) - (ref - logp) - 1.
 // Everything is scaled by the row weight. d logp / d logits = onehot(target) - softmax(logits).
 
-import { ClipCode, TokenMode, type GrpoLossSettings } from '../../backend';
+import { ClipCode, TOKEN_DATA, TOKEN_STATS, TokenMode, type GrpoLossSettings } from '../../backend';
 import { checkTarget, softmaxRowEntropy, softmaxRowStats, type SoftmaxRowStats } from './logprob';
 
-/** Columns of tokenData and stats. */
-export const TOKEN_DATA_COLUMNS = 3;
-export const STATS_COLUMNS = 4;
 
 /** What one token contributes: its (unweighted) loss, d loss / d logp, k3 and the clip code. */
 export interface GrpoTokenTerms {
@@ -88,16 +85,17 @@ export function grpoLossBackward(
     softmaxRowStats(logits, off, V, row);
     const logZ = Math.log(row.expSum);
     const logp = logits[off + target] - row.max - logZ;
-    const advantage = tokenData[n * TOKEN_DATA_COLUMNS];
-    const weight = tokenData[n * TOKEN_DATA_COLUMNS + 1];
-    const mode = tokenData[n * TOKEN_DATA_COLUMNS + 2];
+    const td = n * TOKEN_DATA.columns;
+    const advantage = tokenData[td + TOKEN_DATA.advantage];
+    const weight = tokenData[td + TOKEN_DATA.weight];
+    const mode = tokenData[td + TOKEN_DATA.mode];
     grpoTokenTerms(logp, advantage, mode, oldLogp[n], refLogp[n], settings, terms);
 
-    const st = n * STATS_COLUMNS;
-    stats[st] = logp;
-    stats[st + 1] = softmaxRowEntropy(logits, off, V, row);
-    stats[st + 2] = terms.k3;
-    stats[st + 3] = terms.clipCode;
+    const st = n * TOKEN_STATS.columns;
+    stats[st + TOKEN_STATS.logp] = logp;
+    stats[st + TOKEN_STATS.entropy] = softmaxRowEntropy(logits, off, V, row);
+    stats[st + TOKEN_STATS.k3] = terms.k3;
+    stats[st + TOKEN_STATS.clipCode] = terms.clipCode;
 
     // Masked rows get an exact 0 (even if their terms are inf/NaN, e.g. garbage old log-probs).
     const g = weight === 0 ? 0 : weight * terms.dlossDlogp;

@@ -1,4 +1,4 @@
-// Plain float64 references of the loss, optimizer and sampler ops, written from methods.md / backend.ts.
+// Plain float64 references of the loss, optimizer and sampler ops, written from docs/methods.md and backend.ts.
 import type { AdamWSettings, GrpoLossSettings } from '../../../../src/backend/backend';
 type Arr = ArrayLike<number>;
 

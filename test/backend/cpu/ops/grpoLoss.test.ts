@@ -109,7 +109,7 @@ describe('grpoLossBackward', () => {
     expect(Array.from(a.dlogits)).toEqual(Array.from(first));
   });
 
-  it('grpoTokenTerms.loss is the per-token loss of methods.md', () => {
+  it('grpoTokenTerms.loss is the per-token loss of docs/methods.md', () => {
     const { naive } = setup(7, settings);
     const terms: GrpoTokenTerms = { loss: 0, dlossDlogp: 0, k3: 0, clipCode: 0 };
     for (let n = 0; n < N; n++) {

@@ -1,7 +1,7 @@
 // Reading a suite's finished runs back from disk, and the per-invocation log the report's budget reads.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetricRow } from '../records';
+import type { MetricRow } from '../../run/records';
 import { readDone, readMetrics, suiteJobs, type DoneRecord } from './jobs';
 import type { SuiteSpec } from './spec';
 

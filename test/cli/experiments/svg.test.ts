@@ -1,7 +1,7 @@
 // The SVG line charts of docs/results/: well-formed markup, finite coordinates, escaped text, one line
 // and one legend entry per series, and a band only where seeds disagree.
 import { describe, expect, it } from 'vitest';
-import { niceTicks, renderLineChart } from '../../../src/run/experiments/svg';
+import { niceTicks, renderLineChart } from '../../../src/cli/experiments/svg';
 
 const pts = (ys: number[], spread = 0) => ys.map((y, i) => ({ x: i * 10, mean: y, min: y - spread, max: y + spread }));
 

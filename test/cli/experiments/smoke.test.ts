@@ -5,8 +5,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runExperiment } from '../../../src/cli/experiment';
-import { readMetrics, suiteJobs } from '../../../src/run/experiments/jobs';
-import { getSuite } from '../../../src/run/experiments/suites';
+import { readMetrics, suiteJobs } from '../../../src/cli/experiments/jobs';
+import { getSuite } from '../../../src/cli/experiments/suites';
 
 const root = join('test-output', 'experiments-smoke');
 

@@ -3,8 +3,8 @@
 // report used, and the hand-written reading (docs/results/readings/<suite>.md) when one exists.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunConfigSchema, type RunConfigInput } from '../config';
-import type { MetricRow } from '../records';
+import { RunConfigSchema, type RunConfigInput } from '../../run/config';
+import type { MetricRow } from '../../run/records';
 import { band, evalStderrBound, formatSummary, pairedDiff, reduceRun, summarize } from './aggregate';
 import { loadSuiteRuns, readInvocations, type SuiteRuns } from './load';
 import type { SuiteSpec } from './spec';

@@ -3,10 +3,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { band, formatSummary, pairedDiff, reduceRun, smooth, summarize } from '../../../src/run/experiments/aggregate';
-import { suiteJobs } from '../../../src/run/experiments/jobs';
-import { writeReport } from '../../../src/run/experiments/report';
-import type { SuiteSpec } from '../../../src/run/experiments/spec';
+import { band, formatSummary, pairedDiff, reduceRun, smooth, summarize } from '../../../src/cli/experiments/aggregate';
+import { suiteJobs } from '../../../src/cli/experiments/jobs';
+import { writeReport } from '../../../src/cli/experiments/report';
+import type { SuiteSpec } from '../../../src/cli/experiments/spec';
 import type { MetricRow } from '../../../src/run/records';
 
 const evalRow = (step: number, p1: number): MetricRow => ({ step, kind: 'eval', 'eval/pass@1': p1 });

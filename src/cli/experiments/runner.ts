@@ -2,7 +2,7 @@
 // the CPU backend is single-threaded), suite by suite and longest job first, skipping jobs that already
 // finished, with one progress line over all of them. workers = 0 runs the jobs in this thread (for debugging).
 import { Worker } from 'node:worker_threads';
-import { formatSeconds } from '../../cli/progress';
+import { formatSeconds } from '../progress';
 import { isDone, jobCost, runJob, type DoneRecord, type Job } from './jobs';
 import type { FromWorker, ToWorker } from './protocol';
 

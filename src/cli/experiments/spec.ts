@@ -1,6 +1,6 @@
 // The shape of an experiment suite: which runs it makes (variants x seeds) and how its report reads them.
 // Kept apart from the suite definitions so the runner, the report and the tests share one vocabulary.
-import type { RunConfigInput } from '../config';
+import type { RunConfigInput } from '../../run/config';
 
 export interface Variant {
   name: string; // directory name under runs/experiments/<suite>/
@@ -55,7 +55,7 @@ export interface Comparison {
 export interface SuiteSpec {
   name: string;
   title: string;
-  claim: string; // the paper's claim, as methods.md states it
+  claim: string; // the paper's central claim, in one sentence
   setup: string; // what this suite runs and why these settings
   base: RunConfigInput;
   variants: Variant[];

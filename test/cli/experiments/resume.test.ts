@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDone, readMetrics, suiteJobs } from '../../../src/run/experiments/jobs';
-import { runJobs } from '../../../src/run/experiments/runner';
-import type { SuiteSpec } from '../../../src/run/experiments/spec';
+import { isDone, readMetrics, suiteJobs } from '../../../src/cli/experiments/jobs';
+import { runJobs } from '../../../src/cli/experiments/runner';
+import type { SuiteSpec } from '../../../src/cli/experiments/spec';
 
 const runsDir = join('test-output', 'experiments-resume');
 const suite = (lr: number): SuiteSpec => ({

@@ -7,11 +7,13 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuBackend } from '../../backend/cpu';
-import { nodeWeights } from '../../cli/nodeWeights';
-import { parseRunConfig, type RunConfig } from '../config';
-import type { MetricRow } from '../records';
-import { Trainer } from '../trainer';
+import { nodeWeights } from '../nodeWeights';
+import { parseRunConfig, type RunConfig } from '../../run/config';
+import type { MetricRow } from '../../run/records';
+import { TrainingLoop } from '../../run/loop';
+import { Trainer } from '../../run/trainer';
 import type { SuiteSpec } from './spec';
+import { METHODS } from '../../rl/methods';
 
 export interface Job {
   id: string; // <suite>/<variant>/seed<S>, of the suite that owns the run (see Variant.sameAs)
@@ -58,7 +60,7 @@ const configText = (c: RunConfig) => JSON.stringify(c, null, 2) + '\n';
  * the progress bar's weights: completions sampled per step times steps, plus the eval rollouts.
  */
 export function jobCost(c: RunConfig): number {
-  const perStep = c.promptsPerStep * (c.groupSize + (c.method === 'denoise' ? c.denoiseK : 0) + (c.method === 'grpo_extra' ? c.groupSize : 0) + (c.method === 'lte' ? c.groupSize / 2 : 0));
+  const perStep = c.promptsPerStep * METHODS[c.method].expectedRowsPerPrompt(c);
   const evals = Math.floor(c.steps / c.evalEvery) + 2;
   // eval rollouts are sampling only (no update), roughly a third of the cost of a trained completion
   const perEval = (c.evalProblems * (c.evalSamples + 1) + c.evalPrefixProblems * 2 * Math.min(4, c.evalSamples)) / 3;
@@ -80,18 +82,11 @@ export async function runJob(job: Job, onStep: (step: number) => void): Promise<
   const trainer = await Trainer.create(backend, c, nodeWeights(c.task, job.checkpointDir));
   let finalEval: MetricRow | null = null;
   try {
-    const isEvalStep = (s: number) => s === 0 || s % c.evalEvery === 0 || s === c.steps;
-    finalEval = await trainer.evaluate();
-    appendRows(metricsPath, [finalEval]);
-    while (trainer.step < c.steps) {
-      const { metrics } = await trainer.trainStep();
-      appendRows(metricsPath, [metrics]);
-      if (isEvalStep(trainer.step)) {
-        finalEval = await trainer.evaluate();
-        appendRows(metricsPath, [finalEval]);
-      }
-      onStep(trainer.step);
-    }
+    await new TrainingLoop(trainer, {
+      trained: ({ metrics }) => appendRows(metricsPath, [metrics]),
+      evaluated: (row) => { finalEval = row; appendRows(metricsPath, [row]); },
+      stepped: () => onStep(trainer.step),
+    }).run();
   } finally {
     trainer.destroy();
     backend.destroy();

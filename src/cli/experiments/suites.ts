@@ -1,8 +1,8 @@
-// The evidence suites: each paper's central finding at toy scale (methods.md sections 1-4, GRPO in section 0).
+// The evidence suites: each paper's central finding at toy scale (docs/methods.md describes each method).
 // Budgets were chosen before looking at any outcome, from the measured step cost on a 2-core CPU, so that
 // `--suite all` takes about an hour with two workers (see docs/results.md, "Budget"). Settings shared by a
 // suite's variants live in its `base`, so variants differ only in what the claim is about.
-import type { RunConfigInput } from '../config';
+import type { RunConfigInput } from '../../run/config';
 import type { Column, SuiteSpec } from './spec';
 
 export const SEEDS = [1, 2, 3];
@@ -28,8 +28,8 @@ const GRPO_RUN: RunConfigInput = { ...BASE, method: 'grpo', reward: 'verifiable'
 const grpo: SuiteSpec = {
   name: 'grpo',
   title: 'GRPO with clean rewards',
-  claim: 'GRPO with a verifiable reward improves a weak policy: held-out Pass@1 rises (methods.md section 6 saw +0.13 to +0.26 within 100 steps at lr 3e-5..1e-4 on a NumPy toy).',
-  setup: 'GRPO, clean correctness reward, lr 1e-4 (the top of the range methods.md section 6 found safe), from the weak checkpoint.',
+  claim: 'GRPO with a verifiable reward improves a weak policy: held-out Pass@1 rises (a NumPy prototype saw +0.13 to +0.26 within 100 steps at lr 3e-5..1e-4).',
+  setup: 'GRPO, clean correctness reward, lr 1e-4 (the top of the range a NumPy prototype found safe), from the weak checkpoint.',
   base: GRPO_RUN,
   variants: [{ name: 'grpo', label: 'GRPO (clean)', config: {} }],
   seeds: SEEDS,
@@ -49,7 +49,7 @@ const noisy: SuiteSpec = {
   name: 'noisy',
   title: 'Noisy rewards and the reasoning-pattern reward (Lv et al. 2025)',
   claim: 'Flipping 40% of the rewards loses only a little against clean rewards (72% vs 75% on math); RPR alone, which never checks the answer, gets close to verified rewards; RPR calibrates a noisy reward model.',
-  setup: 'GRPO from the weak checkpoint, one lr for every variant (5e-5: methods.md section 6 saw noisy rewards collapse at 1e-4). Flips are per prompt group (as in the paper\'s code). The reward models are simulated: right with probability 0.65 / 0.85 per completion.',
+  setup: 'GRPO from the weak checkpoint, one lr for every variant (5e-5: a NumPy prototype saw noisy rewards collapse at 1e-4). Flips are per prompt group (as in the paper\'s code). The reward models are simulated: right with probability 0.65 / 0.85 per completion.',
   base: { ...BASE, method: 'grpo', lr: 5e-5, steps: 70, evalEvery: 70 },
   variants: [
     { name: 'clean', label: 'clean (flip 0)', config: { reward: 'verifiable' } },

@@ -2,7 +2,7 @@
 // standard error over seeds; curves over steps with a min-max band; paired differences between variants.
 // No I/O here, so every number in docs/results.md can be recomputed from the raw metrics by these functions.
 import { mean, std } from '../../rl/metrics';
-import type { MetricRow } from '../records';
+import type { MetricRow } from '../../run/records';
 import type { Column, Reduce } from './spec';
 
 export interface Summary {

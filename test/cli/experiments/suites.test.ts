@@ -1,8 +1,8 @@
 // The suite definitions are internally consistent: configs validate, shared runs really are the same run,
 // every table has at least 3 seeds, and comparisons and charts name variants and columns that exist.
 import { describe, expect, it } from 'vitest';
-import { suiteJobs } from '../../../src/run/experiments/jobs';
-import { PAPER_SUITES, SUITES, getSuite } from '../../../src/run/experiments/suites';
+import { suiteJobs } from '../../../src/cli/experiments/jobs';
+import { PAPER_SUITES, SUITES, getSuite } from '../../../src/cli/experiments/suites';
 
 describe('experiment suites', () => {
   it('validate, and a shared variant has exactly the config of the run it shares', () => {
