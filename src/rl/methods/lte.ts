@@ -16,7 +16,17 @@ export const lteAbout = {
     { key: 'lteHintSource', label: 'Hint answers', help: 'own: the wrong answers the group just gave (LTE); random: as many random wrong answers of the same lengths, the control that tells what the answers themselves are worth.' },
   ],
   metrics: ['lte/hinted_solve_rate', 'lte/hinted_groups'],
-  charts: [],
+  charts: [
+    {
+      id: 'second-round', title: 'Second round: none-pass groups solved', unit: true,
+      help: 'Share of none-pass groups with a right sample in the second round: LTE\'s hinted samples, or GRPO-extra\'s extra bare ones at LTE\'s sample count.',
+      reading: 'Both runs resample the groups whose G samples all failed, with G more samples each. LTE puts the group\'s wrong answers in front of the prompt; GRPO-extra (extra samples for none-pass prompts only) does not. If the hint helps, the LTE line sits above the GRPO-extra one; if the hinted line stays at 0 while bare resampling solves some, the hint is hurting (a policy that never saw context before the question cannot read past it).',
+      lines: [
+        { metric: 'lte/hinted_solve_rate', label: 'LTE, hinted', source: 'train' },
+        { metric: 'extra/resampled_solve_rate', label: 'GRPO-extra, bare', source: 'train', dashed: true },
+      ],
+    },
+  ],
   learn: {
     title: 'LTE: hints from its own mistakes',
     body: 'When every sample of a problem fails, GRPO learns nothing from it (all advantages are zero). LTE resamples that problem with a hint listing the wrong answers it just gave ("not these"), or asking it to be concise when it ran out of room. Correct hinted answers replace failed ones and are trained as if they answered the plain problem. Two controls: GRPO-extra with extra samples for none-pass prompts only draws exactly as many samples as LTE, without the hint; LTE with random-answer hints keeps the hint but not its content. "None-pass" and "solved" count only each prompt\'s own G samples, so drawing more does not by itself look like progress.',
