@@ -34,7 +34,7 @@ export const denoiseAbout = {
         { metric: 'recovery/retraction_rate', label: 'by retraction', source: 'train' },
         { metric: 'recovery/silent_rate', label: 'silent', source: 'train' },
         { metric: 'recovery/prefix_error_frac', label: 'prefixes with an error', source: 'train', dashed: true },
-        { metric: 'retractions/false_frac', label: 'false retractions', source: 'train', dashed: true },
+        { metric: 'completions/false_retraction_ratio', label: 'false retractions', source: 'train', dashed: true },
       ],
     },
   ],
