@@ -76,13 +76,22 @@ export const RunConfigSchema = z
 
     // LTE
     lteGamma: num(0, 100).default(0.1),
+    // own: the group's wrong answers; random: as many random wrong answers of the same digit counts (control)
+    lteHintSource: z.enum(['own', 'random']).default('own'),
+
+    // GRPO-extra: G extra samples for every prompt (all), or only for none-pass prompts (none_pass: LTE's
+    // sample count, the same rows LTE's hinted round draws, without the hint)
+    extraScope: z.enum(['all', 'none_pass']).default('all'),
 
     // DenoiseRL
     denoiseK: int(0, 64).default(4), // prefixed samples per problem; groupSize is N, the normal samples
     denoiseSource: z.enum(['initial', 'weak', 'random', 'injected']).default('weak'),
+    // where the prefix ends: after the first wrong step, after rho of the whole steps, or of the characters
+    denoiseCut: z.enum(['first_error', 'steps', 'tokens']).default('first_error'),
     denoiseRho: num(0, 1).default(0.2),
     denoiseRhoSampler: z.enum(['fixed', 'normal', 'uniform']).default('fixed'),
     denoiseCurriculum: z.boolean().default(false),
+    denoiseTrainPrefix: z.boolean().default(false), // true: the prefix is trained on too (the masking control)
     denoisePoolSamples: int(1, 64).default(8), // M samples per training problem when building the pool
     denoisePoolProblems: int(1, 100000).default(512), // the first this many training problems get wrong traces
     // opt-in extras from the seed summary, not in the published code

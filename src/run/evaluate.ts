@@ -5,6 +5,7 @@ import type { Decoder } from '../model/decode';
 import { decode, encodePrompt } from '../tasks/tokenizer';
 import type { Problem, Task } from '../tasks/task';
 import { passAtKCurve } from '../rl/metrics';
+import { prefixHoldsError, recoveryKind } from '../rl/recovery';
 import { rollout, type RolloutRequest } from '../rl/rollout';
 
 export interface EvalSettings {
@@ -45,13 +46,19 @@ export interface NoisyPrefixCase {
 export interface RecoveryResult {
   accBase: number; // accuracy without a prefix
   accNoise: number; // accuracy when continuing a noisy prefix: the recovery rate
+  retractionRate: number; // ... reached by retracting a wrong step and redoing it right
+  silentRate: number; // ... reached without such a retraction
   gap: number; // accBase - accNoise
   recoverability: number; // accNoise / accBase (null-safe: 0 when accBase is 0)
 }
 
-/** DenoiseRL's recovery metrics on a fixed set of (problem, noisy prefix) cases, one sample each way. */
-export async function evaluateRecovery(decoder: Decoder, task: Task, cases: readonly NoisyPrefixCase[], s: EvalSettings): Promise<RecoveryResult> {
-  if (cases.length === 0) return { accBase: 0, accNoise: 0, gap: 0, recoverability: 0 };
+/**
+ * DenoiseRL's recovery metrics on a fixed set of (problem, noisy prefix) cases, `samples` each way. Only cases
+ * whose prefix holds a wrong step count (as in training, src/rl/recovery.ts).
+ */
+export async function evaluateRecovery(decoder: Decoder, task: Task, allCases: readonly NoisyPrefixCase[], s: EvalSettings): Promise<RecoveryResult> {
+  const cases = allCases.filter((c) => prefixHoldsError(task.verify(c.problem, decode(c.prefix)).steps, c.prefix.length));
+  if (cases.length === 0) return { accBase: 0, accNoise: 0, retractionRate: 0, silentRate: 0, gap: 0, recoverability: 0 };
   const reqs: RolloutRequest[] = [];
   for (const c of cases) {
     for (let i = 0; i < s.samples; i++) reqs.push({ context: encodePrompt(c.problem.prompt), prefix: [] });
@@ -60,16 +67,22 @@ export async function evaluateRecovery(decoder: Decoder, task: Task, cases: read
   const outs = await rollout(decoder, reqs, { ...s, step: EVAL_STREAM + s.step, rowOffset: 1 << 20 });
   let base = 0;
   let noise = 0;
+  let byRetraction = 0;
   cases.forEach((c, i) => {
     for (let j = 0; j < s.samples; j++) {
       const b = outs[i * 2 * s.samples + j];
       const n = outs[i * 2 * s.samples + s.samples + j];
       if (task.verify(c.problem, decode(b.completion)).correct) base++;
-      if (task.verify(c.problem, decode([...c.prefix, ...n.completion])).correct) noise++;
+      const kind = recoveryKind(task.verify(c.problem, decode([...c.prefix, ...n.completion])), c.prefix.length);
+      if (kind !== 'failed') noise++;
+      if (kind === 'retraction') byRetraction++;
     }
   });
   const total = cases.length * s.samples;
   const accBase = base / total;
   const accNoise = noise / total;
-  return { accBase, accNoise, gap: accBase - accNoise, recoverability: accBase > 0 ? accNoise / accBase : 0 };
+  return {
+    accBase, accNoise, retractionRate: byRetraction / total, silentRate: (noise - byRetraction) / total,
+    gap: accBase - accNoise, recoverability: accBase > 0 ? accNoise / accBase : 0,
+  };
 }

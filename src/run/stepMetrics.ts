@@ -3,7 +3,8 @@
 import type { BackendCounters } from '../backend/backend';
 import { groupStats } from '../rl/grpo';
 import { clipRatios, mean } from '../rl/metrics';
-import type { StepSample } from '../rl/methods/samples';
+import { fromScratch, ownSample, type StepSample } from '../rl/methods/samples';
+import { prefixHoldsError, recoveryKind, retractionsFrom } from '../rl/recovery';
 import type { UpdateResult } from '../rl/update';
 import type { Verdict } from '../tasks/task';
 import { decode } from '../tasks/tokenizer';
@@ -32,15 +33,17 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
     if (!OWNED_METRICS.includes(name)) throw new Error(`metric ${name} is not declared in any method's or reward's About.metrics`);
   }
   const { samples, config: c } = x;
-  const unprefixed = samples.filter((s) => s.kind !== 'prefixed');
-  const prefixed = samples.filter((s) => s.kind === 'prefixed');
+  const all = [...samples, ...x.followUp];
+  const trained = all.filter((s) => s.trained);
   const groups = groupStats(samples.map((s) => s.observed), samples.map((s) => s.group));
   const numGroups = new Set(samples.map((s) => s.group)).size;
+  // per prompt: a prompt is none-pass when none of its own G samples is right (extra or hinted ones aside)
   let nonePass = 0;
-  for (let g = 0; g < numGroups; g++) if (!unprefixed.some((s) => s.group === g && s.clean > 0)) nonePass++;
-  const lengths = [...samples, ...x.followUp].map((s) => s.request.prefix.length + s.out.completion.length);
-  const accBase = meanOrNull(unprefixed.map((s) => s.clean));
-  const accNoise = meanOrNull(prefixed.map((s) => s.clean));
+  for (let g = 0; g < numGroups; g++) if (!samples.some((s) => s.group === g && ownSample(s) && s.clean > 0)) nonePass++;
+  const lengths = all.map((s) => s.request.prefix.length + s.out.completion.length);
+  const accBase = meanOrNull(samples.filter(fromScratch).map((s) => s.clean));
+  const rec = recoveryMetrics(samples);
+  const retractions = all.map((s) => retractionsFrom(s.verdict.steps, s.request.prefix.length));
 
   // token statistics over the trained (unmasked) tokens
   let entropy = null as number | null;
@@ -67,10 +70,13 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
   const row: MetricRow = {
     step: x.step,
     kind: 'train',
-    'reward/clean': mean(samples.map((s) => s.clean)),
-    'reward/observed': mean(samples.map((s) => s.observed)),
-    'recovery/rate': accNoise,
-    'recovery/gap': accNoise !== null && accBase !== null ? accBase - accNoise : null,
+    'reward/clean': meanOrNull(trained.map((s) => s.clean)),
+    'reward/observed': meanOrNull(trained.map((s) => s.observed)),
+    'recovery/rate': rec.rate,
+    'recovery/retraction_rate': rec.retractionRate,
+    'recovery/silent_rate': rec.silentRate,
+    'recovery/gap': rec.rate !== null && accBase !== null ? accBase - rec.rate : null,
+    'recovery/prefix_error_frac': rec.prefixErrorFrac,
     'stagnation/none_pass_frac': numGroups ? nonePass / numGroups : 0,
     'stagnation/solved_frac': x.solved / Math.max(1, x.trainSize),
     ...Object.fromEntries(OWNED_METRICS.map((name) => [name, x.owned[name] ?? null])),
@@ -80,7 +86,9 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
     'completions/mean_length': mean(lengths),
     'completions/min_length': Math.min(...lengths),
     'completions/max_length': Math.max(...lengths),
-    'completions/clipped_ratio': mean([...samples, ...x.followUp].map((s) => (s.out.truncated ? 1 : 0))),
+    'completions/clipped_ratio': mean(all.map((s) => (s.out.truncated ? 1 : 0))),
+    'completions/retraction_ratio': mean(retractions.map((r) => (r.total > 0 ? 1 : 0))),
+    'completions/false_retraction_ratio': mean(retractions.map((r) => (r.false > 0 ? 1 : 0))),
     kl: c.beta > 0 ? kl : null,
     entropy,
     ...clips,
@@ -99,6 +107,27 @@ export function stepMetrics(x: StepMetricInputs): MetricRow {
     'gpu/bytes_held': c1.bytesHeld,
   };
   return row;
+}
+
+export interface RecoveryMetrics {
+  rate: number | null; // right answers among prefixed samples whose prefix holds a wrong step
+  retractionRate: number | null; // ... reached by retracting a wrong step and redoing it right
+  silentRate: number | null; // ... reached without such a retraction (the error left standing)
+  prefixErrorFrac: number | null; // prefixed samples whose prefix holds a wrong step
+}
+
+/** Recovery over the step's prefixed samples; every rate counts only prefixes that hold an error. */
+export function recoveryMetrics(samples: readonly StepSample[]): RecoveryMetrics {
+  const prefixed = samples.filter((s) => s.kind === 'prefixed');
+  const withError = prefixed.filter((s) => prefixHoldsError(s.verdict.steps, s.request.prefix.length));
+  const kinds = withError.map((s) => recoveryKind(s.verdict, s.request.prefix.length));
+  const share = (k: string) => (kinds.length ? kinds.filter((x) => x === k).length / kinds.length : null);
+  return {
+    rate: kinds.length ? kinds.filter((x) => x !== 'failed').length / kinds.length : null,
+    retractionRate: share('retraction'),
+    silentRate: share('silent'),
+    prefixErrorFrac: prefixed.length ? withError.length / prefixed.length : null,
+  };
 }
 
 /** Whole groups, in order, until `limit` samples (the inspector browses groups). */

@@ -12,7 +12,7 @@ import { Decoder } from '../model/decode';
 import { GPT } from '../model/gpt';
 import { computeAdvantages } from '../rl/grpo';
 import { METHODS, type MethodRun, type MethodState, type WeightsSource } from '../rl/methods';
-import { fromScratch, toSamples, trainSequence, type PlannedRequest, type StepSample } from '../rl/methods/samples';
+import { ownSample, toSamples, trainSequence, type PlannedRequest, type StepSample } from '../rl/methods/samples';
 import { computeRewards } from '../rl/rewards';
 import { rollout } from '../rl/rollout';
 import { buildTrainBatch } from '../rl/sequences';
@@ -181,7 +181,7 @@ export class Trainer {
     const tUpdate = performance.now() - t4;
 
     // bookkeeping: solved problems, metrics, then the method's own (which may read the metrics)
-    samples.forEach((s) => { if (s.clean > 0 && fromScratch(s)) this.solved.add(problemIdx[s.group]); });
+    samples.forEach((s) => { if (s.clean > 0 && ownSample(s)) this.solved.add(problemIdx[s.group]); });
     const metrics = stepMetrics({
       step, config: c, samples, followUp, owned: { ...rewards.metrics, ...this.method.metrics?.() }, update, tokenMask,
       trainSize: this.trainSet.length, solved: this.solved.size,
@@ -205,6 +205,8 @@ export class Trainer {
     for (const [k, v] of Object.entries(pk.passAtK)) row[`eval/pass@${k}`] = v;
     row['eval/recovery/acc_base'] = rec.accBase;
     row['eval/recovery/acc_noise'] = rec.accNoise;
+    row['eval/recovery/retraction_rate'] = rec.retractionRate;
+    row['eval/recovery/silent_rate'] = rec.silentRate;
     row['eval/recovery/gap'] = rec.gap;
     row['eval/recovery/recoverability'] = rec.recoverability;
     return row;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { METHOD_ABOUT, METHODS } from '../../src/rl/methods';
 import { REWARD_ABOUT, REWARD_KINDS } from '../../src/rl/rewards';
 import { RunConfigSchema } from '../../src/run/config';
-import { TRAIN_METRICS } from '../../src/run/records';
+import { EVAL_METRICS, TRAIN_METRICS } from '../../src/run/records';
 
 const abouts = [...METHOD_ABOUT, ...REWARD_ABOUT];
 
@@ -24,6 +24,17 @@ describe('method and reward registries', () => {
     const owned = abouts.flatMap((a) => [...a.metrics]);
     expect(new Set(owned).size).toBe(owned.length);
     for (const m of owned) expect(TRAIN_METRICS).toContain(m);
+  });
+
+  it('chart only metrics the rows carry', () => {
+    for (const a of abouts) {
+      for (const chart of a.charts) {
+        for (const line of chart.lines) {
+          const known = line.source === 'train' ? TRAIN_METRICS.includes(line.metric) : (EVAL_METRICS as readonly string[]).includes(line.metric) || /^eval\/pass@/.test(line.metric);
+          expect(known, `${a.name} chart ${chart.id}: ${line.source} metric ${line.metric}`).toBe(true);
+        }
+      }
+    }
   });
 
   it('leave method names out of the trainer', () => {

@@ -48,6 +48,17 @@ describe('buildTrainBatch', () => {
     for (const r of [5, 6]) expect(rowNorm(r)).toBeGreaterThan(1e-3);
   });
 
+  it('trains the prefix too when asked (the masking control), on-policy, counted in the denominator', () => {
+    const unmasked = { ...seq([7, 8, 9], [10, 11]), mode: TokenMode.CLIPPED, trainPrefix: true };
+    const { batch } = buildTrainBatch([unmasked, seq([], [12, 13, 14, 2])], 'dapo', 16, 32);
+    const { T, tokenData } = batch;
+    const at = (b: number, t: number, col: number) => tokenData[(b * T + t) * 3 + col];
+    for (const t of [2, 3, 4, 5, 6]) expect(at(0, t, 1)).toBeCloseTo(1 / 9, 6); // 5 + 4 trained tokens
+    for (const t of [2, 3, 4]) expect(at(0, t, 2)).toBe(TokenMode.ON_POLICY); // never sampled: no ratio to take
+    for (const t of [5, 6]) expect(at(0, t, 2)).toBe(TokenMode.CLIPPED);
+    for (const t of [2, 3, 4, 5]) expect(at(1, t, 1)).toBeCloseTo(1 / 9, 6);
+  });
+
   it('refuses sequences longer than the model context', () => {
     expect(() => buildTrainBatch([seq([], Array(40).fill(4))], 'dapo', 64, 32)).toThrow(/maxT/);
   });

@@ -48,8 +48,8 @@ describe('Trainer', () => {
       expect(evalRow['eval/pass@1']).toBeGreaterThanOrEqual(0);
       expect(evalRow['eval/pass@2']).toBeGreaterThanOrEqual(evalRow['eval/pass@1'] as number);
       const last = rows[1];
-      if (preset.config.method === 'denoise') expect(last['recovery/rate']).not.toBeNull();
-      else expect(last['recovery/rate']).toBeNull();
+      if (preset.config.method === 'denoise') expect(last['recovery/prefix_error_frac']).not.toBeNull();
+      else expect(last['recovery/prefix_error_frac']).toBeNull();
       if (preset.config.reward === 'self_consistency') expect(last['srt/pseudo_label_acc']).not.toBeNull();
       else expect(last['srt/pseudo_label_acc']).toBeNull();
       t.destroy();

@@ -1,6 +1,8 @@
 // The evidence suites: each paper's central finding at toy scale (docs/methods.md describes each method).
 // Budgets were chosen before looking at any outcome, from the measured step cost on a 2-core CPU, so that
-// `--suite all` takes about an hour with two workers (see docs/results.md, "Budget"). Settings shared by a
+// `--suite all` took about an hour with two workers (see docs/results.md, "Budget"); the compute-matched
+// controls since added (GRPO with N + K samples, GRPO-extra at LTE's sample count, LTE with random-answer
+// hints, DenoiseRL unmasked and with rho in steps) add 7 variants x 3 seeds to it. Settings shared by a
 // suite's variants live in its `base`, so variants differ only in what the claim is about.
 import type { RunConfigInput } from '../../run/config';
 import type { Column, SuiteSpec } from './spec';
@@ -119,8 +121,10 @@ const lte: SuiteSpec = {
   base: { ...BASE, difficulty: 4, promptsPerStep: 16, groupSize: 4, maxCompletionLength: 48, reward: 'verifiable', lr: 1e-4, steps: 60, evalEvery: 30 },
   variants: [
     { name: 'grpo', label: 'GRPO', config: { method: 'grpo' } },
-    { name: 'grpo_extra', label: 'GRPO-extra', config: { method: 'grpo_extra' } },
+    { name: 'grpo_extra', label: 'GRPO-extra (2G for every prompt)', config: { method: 'grpo_extra' } },
+    { name: 'grpo_extra_matched', label: 'GRPO-extra, LTE\'s sample count', config: { method: 'grpo_extra', extraScope: 'none_pass' } },
     { name: 'lte', label: 'LTE', config: { method: 'lte' } },
+    { name: 'lte_random', label: 'LTE, random-answer hints', config: { method: 'lte', lteHintSource: 'random' } },
   ],
   seeds: SEEDS,
   columns: [
@@ -128,6 +132,9 @@ const lte: SuiteSpec = {
     { label: 'solved fraction (end)', metric: 'stagnation/solved_frac', kind: 'train', reduce: { at: 'final' } },
     { label: 'none-pass share, first 10 steps', metric: 'stagnation/none_pass_frac', kind: 'train', reduce: { at: 'firstWindow', window: 10 } },
     { label: 'none-pass share, last 10 steps', metric: 'stagnation/none_pass_frac', kind: 'train', reduce: { at: 'lastWindow', window: 10 } },
+    // the second round's yield: hinted groups (LTE) or resampled groups (GRPO-extra, LTE's count) with a right sample
+    { label: 'hinted groups solved, first 10 steps', metric: 'lte/hinted_solve_rate', kind: 'train', reduce: { at: 'firstWindow', window: 10 } },
+    { label: 'resampled groups solved, first 10 steps', metric: 'extra/resampled_solve_rate', kind: 'train', reduce: { at: 'firstWindow', window: 10 } },
   ],
   charts: [
     { id: 'solved', title: 'Share of training problems ever solved', metric: 'stagnation/solved_frac', kind: 'train' },
@@ -138,7 +145,10 @@ const lte: SuiteSpec = {
   comparisons: [
     { a: 'lte', b: 'grpo', column: 2, claim: 'LTE beats GRPO on Pass@1' },
     { a: 'lte', b: 'grpo', column: 5, claim: 'LTE beats GRPO on Pass@k, by more' },
-    { a: 'lte', b: 'grpo_extra', column: 5, claim: 'LTE beats compute-matched GRPO-extra on Pass@k' },
+    { a: 'lte', b: 'grpo_extra', column: 5, claim: 'LTE beats GRPO-extra (2G samples for every prompt) on Pass@k' },
+    { a: 'lte', b: 'grpo_extra_matched', column: 2, claim: 'LTE beats GRPO-extra at the same sample count on Pass@1' },
+    { a: 'lte', b: 'grpo_extra_matched', column: 5, claim: 'LTE beats GRPO-extra at the same sample count on Pass@k' },
+    { a: 'lte', b: 'lte_random', column: 5, claim: 'the model\'s own wrong answers are what helps (random-answer hints do worse)' },
   ],
 };
 
@@ -146,7 +156,7 @@ const denoise: SuiteSpec = {
   name: 'denoise',
   title: 'DenoiseRL: recovering from noisy prefixes (Xu et al. 2026)',
   claim: 'Recovery training beats GRPO; wrong prefixes from a smaller, weaker model work best (weak > frozen self > random tokens > GRPO); a large prefix ratio rho (0.5) hurts.',
-  setup: 'N = 8 normal + K = 4 prefixed samples per prompt, prefix tokens masked out of the loss, lr 1e-4. Wrong-trace pool: 8 samples on each of the 512 training problems from the source. Sources: "weak" = the shipped smaller micro checkpoint (the paper\'s weak model), "initial" = the frozen pre-RL policy itself, "random" = random tokens, "injected" = the task\'s synthetic one-step errors. Recovery is measured on 64 held-out problems with an injected wrong step as the prefix, 4 samples each.',
+  setup: 'N = 8 normal + K = 4 prefixed samples per prompt, prefix tokens masked out of the loss, lr 1e-4. Wrong-trace pool: 8 samples on each of the 512 training problems from the source. Sources: "weak" = the shipped smaller micro checkpoint (the paper\'s weak model), "initial" = the frozen pre-RL policy itself, "random" = random tokens, "injected" = the task\'s synthetic one-step errors. The prefix is cut right after the first wrong step (so it holds an error), except in the rho variants, which cut a share rho of the whole steps. Baselines: GRPO with G = 8, and GRPO with G = 12 (N + K samples, compute-matched). "unmasked" trains on the prefix tokens too (the paper\'s masking claim). Recovery is measured on 64 held-out problems with an injected wrong step as the prefix, 4 samples each, and counts only prefixes that hold an error.',
   base: {
     ...BASE, method: 'denoise', reward: 'verifiable', lr: 1e-4, steps: 50, evalEvery: 50, denoiseK: 4, denoiseRho: 0.2,
     // the pool covers the whole training set (512 problems): with fewer, most prompts would get no prefix
@@ -154,11 +164,14 @@ const denoise: SuiteSpec = {
   },
   variants: [
     { name: 'grpo', label: 'GRPO', config: { method: 'grpo' } },
+    { name: 'grpo_nk', label: 'GRPO, N + K = 12 samples', config: { method: 'grpo', groupSize: 12 } },
     { name: 'weak', label: 'DenoiseRL, weak model', config: { denoiseSource: 'weak' } },
     { name: 'initial', label: 'DenoiseRL, frozen self', config: { denoiseSource: 'initial' } },
     { name: 'random', label: 'DenoiseRL, random tokens', config: { denoiseSource: 'random' } },
     { name: 'injected', label: 'DenoiseRL, injected errors', config: { denoiseSource: 'injected' } },
-    { name: 'weak_rho05', label: 'DenoiseRL, weak, rho 0.5', config: { denoiseSource: 'weak', denoiseRho: 0.5 } },
+    { name: 'weak_unmasked', label: 'DenoiseRL, weak, prefix trained', config: { denoiseSource: 'weak', denoiseTrainPrefix: true } },
+    { name: 'weak_rho02', label: 'DenoiseRL, weak, rho 0.2 of the steps', config: { denoiseSource: 'weak', denoiseCut: 'steps', denoiseRho: 0.2 } },
+    { name: 'weak_rho05', label: 'DenoiseRL, weak, rho 0.5 of the steps', config: { denoiseSource: 'weak', denoiseCut: 'steps', denoiseRho: 0.5 } },
   ],
   seeds: SEEDS,
   columns: [
@@ -167,18 +180,26 @@ const denoise: SuiteSpec = {
     evalCol('recovery rate after', 'eval/recovery/acc_noise', 'final'),
     evalCol('recovery gap after', 'eval/recovery/gap', 'final'),
     { label: 'train recovery rate, last 10', metric: 'recovery/rate', kind: 'train', reduce: { at: 'lastWindow', window: 10 } },
+    evalCol('recovery by retraction after', 'eval/recovery/retraction_rate', 'final'),
+    { label: 'train recovery by retraction, last 10', metric: 'recovery/retraction_rate', kind: 'train', reduce: { at: 'lastWindow', window: 10 } },
+    { label: 'train prefixes with an error', metric: 'recovery/prefix_error_frac', kind: 'train', reduce: { at: 'firstWindow', window: 10 } },
+    { label: 'false retractions, last 10', metric: 'completions/false_retraction_ratio', kind: 'train', reduce: { at: 'lastWindow', window: 10 } },
   ],
   charts: [
     { id: 'recovery', title: 'Held-out recovery rate (accuracy after a noisy prefix)', metric: 'eval/recovery/acc_noise', kind: 'eval' },
     { id: 'pass1', title: 'Held-out Pass@1', metric: 'eval/pass@1', kind: 'eval' },
-    { id: 'train-recovery', title: 'Training recovery rate (10-step average)', metric: 'recovery/rate', kind: 'train', smooth: 10 },
+    { id: 'train-recovery', title: 'Training recovery rate, error prefixes only (10-step average)', metric: 'recovery/rate', kind: 'train', smooth: 10 },
+    { id: 'recovery-retraction', title: 'Held-out recovery by retraction', metric: 'eval/recovery/retraction_rate', kind: 'eval' },
   ],
   comparisons: [
     { a: 'weak', b: 'grpo', column: 2, claim: 'recovery training beats GRPO on Pass@1' },
-    { a: 'weak', b: 'grpo', column: 4, claim: 'recovery training raises the recovery rate' },
+    { a: 'weak', b: 'grpo_nk', column: 2, claim: 'recovery training beats GRPO with the same N + K samples on Pass@1' },
+    { a: 'weak', b: 'grpo_nk', column: 4, claim: 'recovery training raises the recovery rate over GRPO with the same samples' },
+    { a: 'weak', b: 'grpo_nk', column: 7, claim: 'recovery training raises recovery by retraction' },
     { a: 'weak', b: 'initial', column: 2, claim: 'weak-model prefixes beat frozen-self prefixes' },
     { a: 'weak', b: 'random', column: 2, claim: 'weak-model prefixes beat random tokens' },
-    { a: 'weak_rho05', b: 'weak', column: 2, claim: 'rho 0.5 hurts' },
+    { a: 'weak', b: 'weak_unmasked', column: 2, claim: 'masking the prefix matters (training on it hurts)' },
+    { a: 'weak_rho05', b: 'weak_rho02', column: 2, claim: 'rho 0.5 hurts' },
   ],
 };
 

@@ -6,7 +6,7 @@ import { Rng } from '../../backend/rng';
 import { Decoder } from '../../model/decode';
 import { GPT } from '../../model/gpt';
 import { CHARS, decode, encode, encodePrompt } from '../../tasks/tokenizer';
-import type { Problem, Task } from '../../tasks/task';
+import type { Problem, StepVerdict, Task } from '../../tasks/task';
 import type { About } from '../about';
 import { rollout } from '../rollout';
 import type { Method, MethodEnv } from './method';
@@ -18,19 +18,34 @@ export const denoiseAbout = {
   knobs: [
     { key: 'denoiseK', label: 'Prefixed samples K', help: 'Samples per prompt that continue a wrong prefix (paper: 4).' },
     { key: 'denoiseSource', label: 'Wrong-trace source', help: 'Where the wrong prefixes come from (a weaker model was best).' },
-    { key: 'denoiseRho', label: 'Prefix share rho', help: 'Share of the wrong trace given as prefix (0.2; longer ones cause over-thinking).' },
+    { key: 'denoiseCut', label: 'Prefix cut', help: 'Where the prefix ends: after the first wrong step (first_error, so every prefix holds an error), after a rho share of the whole steps (steps), or after a rho share of the characters (tokens, the paper\'s cut; on short traces it mostly holds no error).' },
+    { key: 'denoiseRho', label: 'Prefix share rho', help: 'Share of the wrong trace given as prefix, in whole steps or characters per the cut (0.2; longer ones cause over-thinking). first_error ignores it unless the trace has no wrong step.' },
     { key: 'denoiseRhoSampler', label: 'Rho sampler', help: 'A fixed rho, or drawn per sample.' },
     { key: 'denoiseCurriculum', label: 'Rho curriculum', help: 'Adapt rho to the recovery gap (after the paper).' },
+    { key: 'denoiseTrainPrefix', label: 'Train on the prefix', help: 'Off (the paper): the forced prefix is masked out of the loss. On: its tokens are trained with the sample\'s advantage, to test the masking claim.' },
   ],
   metrics: ['denoise/rho'],
-  charts: [],
+  charts: [
+    {
+      id: 'recovery-split', title: 'How recoveries happen', unit: true,
+      help: 'Over prefixed samples whose prefix holds a wrong step: right answers reached by retracting it ("!") or silently; and retractions of right steps over all samples.',
+      reading: 'Only prefixes that really hold a wrong step count. "by retraction" is what DenoiseRL is after: the model writes "!" and redoes the wrong step right. "silent" reaches the right answer without retracting: a second, compensating error or an answer that does not follow from the written columns, which is luck rather than recovery. "prefixes with an error" is the share of prefixes that hold one at all (a cut before the first wrong step trains nothing about recovery). "false retractions" are "!" after a step that was right: a model that learned to spam retractions shows them rising.',
+      lines: [
+        { metric: 'recovery/retraction_rate', label: 'by retraction', source: 'train' },
+        { metric: 'recovery/silent_rate', label: 'silent', source: 'train' },
+        { metric: 'recovery/prefix_error_frac', label: 'prefixes with an error', source: 'train', dashed: true },
+        { metric: 'completions/false_retraction_ratio', label: 'false retractions', source: 'train', dashed: true },
+      ],
+    },
+  ],
   learn: {
     title: 'DenoiseRL: recovering from a bad start',
-    body: 'Part of each group does not start from scratch: it must continue a wrong trace written by a weaker model, cut after a fifth of its length. The reward is for the whole answer, so the only way to earn it is to notice the error and retract it ("!") before going on. The forced prefix is masked out of the loss: the model is never trained to write the mistake, only to recover from it.',
+    body: 'Part of each group does not start from scratch: it must continue a wrong trace written by a weaker model, cut right after its first wrong step (or, with the steps or tokens cut, after a share rho of it). The reward is for the whole answer, so the honest way to earn it is to notice the error and retract it ("!") before going on. The forced prefix is masked out of the loss: the model is never trained to write the mistake, only to recover from it. Watch "How recoveries happen": the recovery rate counts only prefixes that hold an error, split into recoveries by retraction and silent ones (right answer, error left standing). GRPO with N + K samples per prompt is the compute-matched baseline.',
   },
 } as const satisfies About;
 
 export type DenoiseSource = 'initial' | 'weak' | 'random' | 'injected';
+export type DenoiseCut = 'first_error' | 'steps' | 'tokens';
 export type RhoSampler = 'fixed' | 'normal' | 'uniform';
 
 export type { WrongTrace };
@@ -101,6 +116,22 @@ export function noisyPrefix(trace: string, rho: number): number[] {
   return tokens.slice(0, Math.min(p, tokens.length));
 }
 
+/**
+ * The forced prefix cut from a wrong trace, given the verifier's steps of it. `tokens`: the first
+ * max(1, floor(rho * |w|)) characters (may end mid-step). `steps`: the first round(rho * S) of its S complete
+ * steps (at least 1), cut right after a ';'. `first_error`: cut right after its first wrong step; a trace
+ * whose written steps are all right (only its answer is wrong) is cut as `steps`. A trace with no complete
+ * step (random characters without a ';') is cut as `tokens`.
+ */
+export function cutPrefix(trace: string, steps: readonly StepVerdict[], cut: DenoiseCut, rho: number): number[] {
+  const complete = steps.filter((s) => trace[s.end] === ';');
+  if (cut === 'tokens' || complete.length === 0) return noisyPrefix(trace, rho);
+  const firstWrong = cut === 'first_error' ? complete.find((s) => !s.ok) : undefined;
+  const k = Math.min(complete.length, Math.max(1, Math.round(rho * complete.length)));
+  const last = firstWrong ?? complete[k - 1];
+  return encode(trace.slice(0, last.end + 1));
+}
+
 /** Pick a wrong trace: uniformly, or (valuable errors, opt-in) in proportion to 1 + past failed recoveries. */
 export function pickWrongTrace(traces: readonly WrongTrace[], valuable: boolean, rng: Rng): WrongTrace {
   if (!valuable) return rng.pick(traces);
@@ -138,8 +169,10 @@ export function denoiseBonuses(
 export interface DenoiseSettings {
   denoiseK: number;
   denoiseSource: DenoiseSource;
+  denoiseCut: DenoiseCut;
   denoiseRho: number;
   denoiseRhoSampler: RhoSampler;
+  denoiseTrainPrefix: boolean;
   denoiseCurriculum: boolean;
   denoisePoolSamples: number;
   denoisePoolProblems: number;
@@ -187,10 +220,11 @@ export const denoise: Method<DenoiseSettings> = {
           const reqs: PlannedRequest[] = bareRequests(p, group, c.groupSize);
           const traces = pool.get(p.prompt);
           for (let i = 0; i < c.denoiseK; i++) {
-            if (!traces || traces.length === 0) { reqs.push(...bareRequests(p, group, 1)); continue; } // no wrong trace: a normal slot
+            // no wrong trace: one more bare sample, counted apart from the N normal ones (like GRPO-extra's)
+            if (!traces || traces.length === 0) { reqs.push(...bareRequests(p, group, 1, 'extra')); continue; }
             const w = pickWrongTrace(traces, c.denoiseValuableErrors, rng);
-            const prefix = noisyPrefix(w.text, sampleRho(c.denoiseRhoSampler, rho, rng));
-            reqs.push({ group, kind: 'prefixed', request: { context: reqs[0].request.context, prefix }, wrongTrace: w });
+            const prefix = cutPrefix(w.text, env.task.verify(p, w.text).steps, c.denoiseCut, sampleRho(c.denoiseRhoSampler, rho, rng));
+            reqs.push({ group, kind: 'prefixed', request: { context: reqs[0].request.context, prefix }, wrongTrace: w, trainPrefix: c.denoiseTrainPrefix });
           }
           return reqs;
         });

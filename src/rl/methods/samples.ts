@@ -25,6 +25,8 @@ export interface PlannedRequest {
   /** How the sample is trained when not as sampled: against another context, with the shaped ratio, in
    * its own loss-normalisation part (LTE's hinted samples). */
   trainAs?: { context: number[]; shaped: boolean; part: number };
+  /** Train the forced prefix's tokens too (DenoiseRL's unmasked control); absent or false: masked. */
+  trainPrefix?: boolean;
 }
 
 /** One sampled completion of a step, from request to advantage. */
@@ -35,6 +37,7 @@ export interface StepSample {
   hint: string;
   request: RolloutRequest;
   trainAs: PlannedRequest['trainAs'];
+  trainPrefix?: boolean;
   out: RolloutSample;
   text: string; // decode(prefix + completion): what the verifier and the reward see
   verdict: Verdict;
@@ -58,7 +61,7 @@ export function toSamples(task: Task, problems: readonly Problem[], planned: rea
     const problem = problems[r.group];
     const text = decode([...r.request.prefix, ...outs[i].completion]);
     return {
-      group: r.group, problem, kind: r.kind, hint: r.hint ?? '', request: r.request, trainAs: r.trainAs, out: outs[i], text,
+      group: r.group, problem, kind: r.kind, hint: r.hint ?? '', request: r.request, trainAs: r.trainAs, trainPrefix: r.trainPrefix, out: outs[i], text,
       verdict: task.verify(problem, text), wrongTrace: r.wrongTrace, clean: 0, observed: 0, flipped: false, advantage: 0, trained: true,
     };
   });
@@ -75,9 +78,30 @@ export function tokenModeOf(s: StepSample, numIterations: number): number {
 export function trainSequence(s: StepSample, numIterations: number): TrainSequence {
   return {
     context: s.trainAs ? s.trainAs.context : s.request.context, prefix: s.request.prefix, completion: s.out.completion, logps: s.out.logps,
-    advantage: s.advantage, mode: tokenModeOf(s, numIterations), part: s.trainAs ? s.trainAs.part : 0,
+    advantage: s.advantage, mode: tokenModeOf(s, numIterations), part: s.trainAs ? s.trainAs.part : 0, trainPrefix: s.trainPrefix === true,
   };
 }
 
-/** Sampled from the bare prompt, no prefix and no hint: what "solved" counts. */
+/** Sampled from the bare prompt, no prefix and no hint. */
 export const fromScratch = (s: StepSample) => s.kind === 'normal' || s.kind === 'extra';
+
+/**
+ * The prompt's own G samples from the bare prompt: what the per-prompt stagnation metrics ("solved", "none
+ * pass") count, so that a method that draws more samples (GRPO-extra's extra ones, LTE's hinted round) does
+ * not look less stagnant just for having drawn more.
+ */
+export const ownSample = (s: StepSample) => s.kind === 'normal';
+
+/** Rows of a second sampling round (LTE's hinted round, GRPO-extra's none-pass resampling): apart from every
+ * first-round row id, and the same for both methods, so their second rounds are paired row for row. */
+export const SECOND_ROUND_ROWS = 1 << 16;
+
+/** The groups none of whose samples got a positive observed reward (no learning signal), in order. */
+export function nonePassGroups(samples: readonly StepSample[], numGroups: number): number[] {
+  const out: number[] = [];
+  for (let g = 0; g < numGroups; g++) {
+    const members = samples.filter((s) => s.group === g);
+    if (members.length > 0 && !members.some((s) => s.observed > 0)) out.push(g);
+  }
+  return out;
+}

@@ -32,7 +32,7 @@ describe('smoke suite', () => {
         }
       }
       const last = rows!.filter((r) => r.kind === 'train').at(-1)!;
-      if (job.variant === 'denoise') expect(last['recovery/rate']).not.toBeNull();
+      if (job.variant === 'denoise') expect(last['recovery/prefix_error_frac']).not.toBeNull();
       if (job.variant === 'srt') expect(last['srt/majority_share']).not.toBeNull();
       if (job.variant === 'lte') expect(last['lte/hinted_groups']).not.toBeNull();
     }

@@ -4,11 +4,12 @@ import { Rng } from '../../../src/backend/rng';
 import { MODEL_PRESETS } from '../../../src/model/config';
 import { Decoder } from '../../../src/model/decode';
 import { GPT } from '../../../src/model/gpt';
-import { buildWrongPool, curriculumRho, denoise, noisyPrefix, pickWrongTrace, sampleRho } from '../../../src/rl/methods/denoise';
+import { buildWrongPool, curriculumRho, cutPrefix, denoise, noisyPrefix, pickWrongTrace, sampleRho } from '../../../src/rl/methods/denoise';
+import { prefixHoldsError } from '../../../src/rl/recovery';
 import { parseRunConfig } from '../../../src/run/config';
 import { rollout } from '../../../src/rl/rollout';
 import { additionTask, makeProblemSet } from '../../../src/tasks';
-import { encode, encodePrompt } from '../../../src/tasks/tokenizer';
+import { decode as decodeText, encode, encodePrompt } from '../../../src/tasks/tokenizer';
 
 describe('DenoiseRL prefixes', () => {
   it('cuts the first max(1, floor(rho*|w|)) tokens', () => {
@@ -17,6 +18,26 @@ describe('DenoiseRL prefixes', () => {
     expect(noisyPrefix(w, 0.5).length).toBe(15);
     expect(noisyPrefix(w, 0).length).toBe(1);
     expect(noisyPrefix(w, 1).length).toBe(31);
+  });
+
+  it('cuts whole steps at a ";", or right after the first wrong step', () => {
+    const problem = { task: 'addition', difficulty: 3, prompt: '347+285=', answer: '632', gold: '7+5+0=12;4+8+1=13;3+2+1=06;>632' };
+    const w = '7+5+0=12;4+8+1=14;3+2+1=07;>742'; // the second step is wrong
+    const steps = additionTask.verify(problem, w).steps;
+    const cut = (mode: 'tokens' | 'steps' | 'first_error', rho: number) => decodeText(cutPrefix(w, steps, mode, rho));
+    expect(cut('tokens', 0.2)).toBe(w.slice(0, 6)); // mid-step, no error
+    expect(cut('steps', 0.2)).toBe('7+5+0=12;'); // round(0.6) = 1 step, no error
+    expect(cut('steps', 0.5)).toBe('7+5+0=12;4+8+1=14;'); // round(1.5) = 2 steps
+    expect(cut('steps', 0)).toBe('7+5+0=12;'); // at least one step
+    expect(cut('steps', 1)).toBe('7+5+0=12;4+8+1=14;3+2+1=07;'); // never the conclusion
+    expect(cut('first_error', 0.2)).toBe('7+5+0=12;4+8+1=14;');
+    expect(prefixHoldsError(steps, cut('first_error', 0.2).length)).toBe(true);
+    expect(prefixHoldsError(steps, cut('steps', 0.2).length)).toBe(false);
+    // only the answer is wrong: first_error falls back to the steps cut
+    const answerOnly = '7+5+0=12;4+8+1=13;3+2+1=06;>633';
+    expect(decodeText(cutPrefix(answerOnly, additionTask.verify(problem, answerOnly).steps, 'first_error', 0.5))).toBe('7+5+0=12;4+8+1=13;');
+    // no complete step (random characters without a ';'): the token cut
+    expect(decodeText(cutPrefix('12+4=5', additionTask.verify(problem, '12+4=5').steps, 'steps', 0.5))).toBe('12+');
   });
 
   it('samples rho as the code does', () => {
@@ -65,12 +86,28 @@ describe('DenoiseRL prefixes', () => {
     for (let g = 0; g < 3; g++) {
       const mine = reqs.filter((r) => r.group === g);
       expect(mine.filter((r) => r.kind === 'prefixed').length).toBe(g < 2 ? 2 : 0);
+      // a problem without a wrong trace: K more bare samples, counted apart from its N normal ones
+      expect(mine.filter((r) => r.kind === 'normal').length).toBe(4);
+      expect(mine.filter((r) => r.kind === 'extra').length).toBe(g < 2 ? 0 : 2);
       for (const r of mine.filter((x) => x.kind === 'prefixed')) {
         const w = pool.get(problems[g].prompt)![0].text;
-        expect(r.request.prefix).toEqual(noisyPrefix(w, 0.2));
-        expect(additionTask.verify(problems[g], w).correct).toBe(false);
+        const v = additionTask.verify(problems[g], w);
+        expect(v.correct).toBe(false);
+        // the default cut: right after the first wrong step, so the prefix holds the error
+        expect(r.request.prefix).toEqual(cutPrefix(w, v.steps, 'first_error', 0.2));
+        expect(decodeText(r.request.prefix)).toBe(w.slice(0, v.steps[v.firstWrongStep!].end + 1));
+        expect(prefixHoldsError(v.steps, r.request.prefix.length)).toBe(true);
+        expect(r.trainPrefix).toBe(false);
       }
     }
+    // the masking control marks its prefixed requests to be trained on the prefix
+    const unmasked = await denoise.start({
+      config: { ...config, denoiseTrainPrefix: true }, task: additionTask, backend, model, decoder: new Decoder(model, 4), trainSet: problems, step: () => 0,
+      weights: () => Promise.reject(new Error('the injected source loads no checkpoint')),
+    });
+    const marked = unmasked.plan(problems, new Rng(2));
+    expect(marked.filter((r) => r.kind === 'prefixed').every((r) => r.trainPrefix === true)).toBe(true);
+    expect(marked.filter((r) => r.kind !== 'prefixed').some((r) => r.trainPrefix)).toBe(false);
   });
 
   it('keeps prefix + continuation within the same budget as a normal completion', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TokenMode } from '../../../src/backend/backend';
 import { Rng } from '../../../src/backend/rng';
-import { lteHints, lteReplace, planHinted } from '../../../src/rl/methods/lte';
+import { lteHints, lteReplace, planHinted, randomWrongAnswers } from '../../../src/rl/methods/lte';
 import { tokenModeOf, trainSequence, type StepSample } from '../../../src/rl/methods/samples';
 import { additionTask, makeProblemSet } from '../../../src/tasks';
 import { encodePrompt } from '../../../src/tasks/tokenizer';
@@ -37,6 +37,31 @@ describe('LTE', () => {
     expect(planned[0].hint).toBe('$~11,12|');
     // sampled with the hint, trained against the bare prompt, shaped, in its own loss part
     expect(planned[0].trainAs).toEqual({ context: encodePrompt(problems[0].prompt), shaped: true, part: 1 });
+  });
+
+  it('gives the random-answer control hints of the same shape with other, random wrong answers', () => {
+    const samples = [
+      sample(0, 'normal', '11', 0), sample(0, 'normal', '1234', 0), sample(0, 'normal', '11', 0), sample(0, 'normal', null, 0, true),
+      sample(1, 'normal', problems[1].answer, 1), sample(1, 'normal', '3', 0),
+    ];
+    const own = lteHints(additionTask, samples, 2, 64);
+    const random = lteHints(additionTask, samples, 2, 64, 'random', new Rng(7));
+    expect([...random.keys()]).toEqual([...own.keys()]);
+    expect(own.get(0)).toBe('$~11,1234|');
+    const hint = random.get(0)!;
+    expect(hint).toMatch(/^\$~\d\d,\d{4}\|$/); // the concise marker kept, as many answers of the same lengths
+    expect(hint).not.toBe(own.get(0));
+    // seeded: the same stream gives the same hint, another stream another one
+    expect(lteHints(additionTask, samples, 2, 64, 'random', new Rng(7)).get(0)).toBe(hint);
+    const many = Array.from({ length: 400 }, (_, i) => randomWrongAnswers(['123', '45'], '123', new Rng(i)));
+    for (const xs of many) {
+      expect(xs).toHaveLength(2);
+      expect(xs[0]).toMatch(/^[1-9]\d\d$/);
+      expect(xs[1]).toMatch(/^[1-9]\d$/);
+      expect(xs).not.toContain('123'); // never the gold answer
+    }
+    expect(new Set(many.map((xs) => xs[0])).size).toBeGreaterThan(200); // spread over the 3-digit numbers
+    expect(() => lteHints(additionTask, samples, 2, 64, 'random')).toThrow(/random stream/);
   });
 
   it('replaces failed originals by correct hinted samples at random, keeping the group at G', () => {
