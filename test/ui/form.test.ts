@@ -109,7 +109,7 @@ describe('one schema for every door', () => {
   it('an imported checkpoint past its config.steps is refused with both numbers', () => {
     const config = parseRunConfig({ model: 'micro', steps: 10 });
     const params = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i));
-    const state = { step: 100, rho: 0.2, solved: [], pool: null, params, adam: { m: params, v: params.map((x) => x * x), t: 100 } };
+    const state = { step: 100, solved: [], method: { rho: 0.2, pool: null }, params, adam: { m: params, v: params.map((x) => x * x), t: 100 } };
     const file = encodeRunFile({ name: 'x', createdAt: 0, config, series: { train: [], evals: [] }, traces: [], checkpoint: { step: 100, evalDone: true, bytes: encodeRunState(state, config) } });
     expect(() => parseRunFile(file)).toThrow(/step 100, past the run's config\.steps = 10/);
   });

@@ -6,7 +6,7 @@ import { ConfigError, parseRunConfig, type RunConfig } from '../../run/config';
 import type { MetricRow, TraceRow } from '../../run/records';
 import { decodeRunState } from '../../run/runState';
 import type { Checkpoint } from '../../worker/protocol';
-import type { Series } from './db';
+import type { Series } from '../../worker/runsDb';
 
 export const RUN_FORMAT = 'misstep-run';
 export const RUN_VERSION = 1;
