@@ -2,6 +2,7 @@
 import { METHOD_ABOUT } from '../../rl/methods/about';
 import { REWARD_ABOUT } from '../../rl/rewards/about';
 import { CHARTS } from '../charts/catalog';
+import { FORMULAS } from '../formulas';
 
 // The methods' and reward kinds' own sections, from their About: GRPO first (the base), then the rewards,
 // then the other methods.
@@ -38,6 +39,19 @@ export function LearnPage() {
           <p>{m.body}</p>
         </section>
       ))}
+      <h3 id="formulas">One step, formula by formula</h3>
+      <p>
+        The step view lays one training step open; each of its numbers links here. The symbols are the same: sample i
+        of group g, token t of its completion oᵢ.
+      </p>
+      <dl className="formulas">
+        {FORMULAS.map((f) => (
+          <div key={f.id}>
+            <dt id={f.id}>{f.symbol}: {f.name}</dt>
+            <dd><span className="math">{f.math}</span><br />{f.body}</dd>
+          </div>
+        ))}
+      </dl>
       <h3>Reading the charts</h3>
       <dl className="chart-guide">
         {CHARTS.map((c) => (
