@@ -67,13 +67,16 @@ export function LearnPage() {
         advantage (green helped, red hurt). The first wrong step is outlined in red, retracted steps are struck
         through, and the recovery point, a retraction that replaced a wrong step by a right one, is outlined in
         green. A striped background is a forced noisy prefix; a violet span is an LTE hint. A flipped badge means
-        the trainer was told the opposite of the truth.
+        the trainer was told the opposite of the truth. Two flags mark what an outcome reward cannot see: right for the wrong reason (a wrong
+        step that was never taken back, and still the right answer) and a wrong conclusion after steps that were
+        all right. Pick any kept step with the slider; each filter says how many traces it holds.
       </p>
       <h3>Try this</h3>
       <ul>
         <li>Run the clean GRPO preset, then the 40% flips preset with the same seed, and overlay them in Runs.</li>
         <li>Run SRT for a while and watch pseudo-label accuracy against clean accuracy.</li>
         <li>Pin a problem in the inspector and watch its answers change from step to step.</li>
+        <li>Open the Step view while a run trains and follow one sample from its reward to its advantage, its tokens' weights and what the update did to it.</li>
       </ul>
     </article>
   );
