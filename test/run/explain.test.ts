@@ -9,23 +9,31 @@ import { parseRunConfig, type RunConfigInput } from '../../src/run/config';
 import { PRESETS, getPreset } from '../../src/run/presets';
 import type { StepExplanation } from '../../src/run/stepExplanation';
 import { Trainer, type StepOutput } from '../../src/run/trainer';
+import type { Backend } from '../../src/backend/backend';
+import { newGpuBackend } from '../backend/webgpu/helpers';
 import { GUARD_CHECKPOINTS, GUARD_SIZES } from './guard';
 
 const TIMING = new Set(['step_time', 'tokens_per_s', 'time/rollout', 'time/reward', 'time/update']);
 const untimed = (m: StepOutput['metrics']) => Object.fromEntries(Object.entries(m).filter(([k]) => !TIMING.has(k)));
 
-async function oneStep(preset: string, over: RunConfigInput, explain: boolean): Promise<StepOutput> {
-  const backend = new CpuBackend();
+/** `steps` steps; the first laid open when `explain`. */
+async function run(backend: Backend, preset: string, over: RunConfigInput, explain: boolean, steps: number): Promise<StepOutput[]> {
   const config = parseRunConfig({ ...getPreset(preset).config, ...GUARD_SIZES, ...over, steps: 2 });
   const trainer = await Trainer.create(backend, config, nodeWeights(config.task, GUARD_CHECKPOINTS));
+  const outs: StepOutput[] = [];
   try {
-    trainer.explainNext = explain;
-    return await trainer.trainStep();
+    for (let i = 0; i < steps; i++) {
+      trainer.explainNext = explain && i === 0;
+      outs.push(await trainer.trainStep());
+    }
+    return outs;
   } finally {
     trainer.destroy();
     backend.destroy();
   }
 }
+
+const oneStep = async (preset: string, over: RunConfigInput, explain: boolean) => (await run(new CpuBackend(), preset, over, explain, 1))[0];
 
 const close = (a: number, b: number, tol = 1e-9) => Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b));
 
@@ -138,4 +146,29 @@ describe('one step laid open, for each preset', () => {
     const flip = (await oneStep('noisy_flip', { flipRate: 1 }, true)).explanation!;
     expect(flip.samples.every((s) => s.observed !== s.clean && s.why.some((w) => w.startsWith('flipped')))).toBe(true);
   }, 120_000);
+
+  it('webgpu: the explanation moves no number of that step or the next, and on-policy ratios are 1', async () => {
+    const plain = await run(await newGpuBackend(), 'denoise', { model: 'weaker' }, false, 2);
+    const laid = await run(await newGpuBackend(), 'denoise', { model: 'weaker' }, true, 2);
+    // every number but the buffer pool's size: the explanation's four small buffers go back to the WebGPU
+    // pool, which keeps them (4 kB more held from the next step on); nothing computed moves
+    const held = (m: StepOutput['metrics']) => ({ ...untimed(m), 'gpu/bytes_held': null });
+    expect(untimed(laid[0].metrics)).toEqual(untimed(plain[0].metrics));
+    expect((laid[1].metrics['gpu/bytes_held'] as number) - (plain[1].metrics['gpu/bytes_held'] as number)).toBeLessThan(64 * 1024);
+    for (let i = 0; i < 2; i++) {
+      expect(held(laid[i].metrics)).toEqual(held(plain[i].metrics));
+      expect(laid[i].traces).toEqual(plain[i].traces);
+    }
+    const e = laid[0].explanation!;
+    expect(laid[1].explanation).toBeUndefined();
+    expect(e.gradNorm).toBe(laid[0].metrics.grad_norm);
+    const tokens = e.samples.flatMap((s) => s.tokens.filter((t) => !t.forced));
+    expect(tokens.length).toBe(laid[0].metrics.num_tokens);
+    for (const t of tokens) {
+      expect(t.ratio).toBe(1);
+      expect(Math.abs(t.logp - t.oldLogp)).toBeLessThan(1e-3); // the WGSL sampler and the training forward agree
+    }
+    expect(e.samples.some((s) => s.tokens.some((t) => t.forced && t.weight === 0))).toBe(true); // DenoiseRL's prefixes
+    expect(e.loss).toBeCloseTo(aggregated(e), 5);
+  }, 300_000);
 });

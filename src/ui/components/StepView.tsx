@@ -1,7 +1,7 @@
 // The step view: one training step of the running experiment laid open with its live numbers (computed in
 // the engine, src/run/explain.ts; this view only draws). While it is shown the worker lays every step open;
 // closed, steps cost what they always did. Every number links to its formula on the Learn page.
-import { useEffect, useState } from 'react';
+import { useDeferredValue, useEffect, useState } from 'react';
 import type { ExplainedSample, StepExplanation } from '../../run/stepExplanation';
 import { displayStep } from '../charts/data';
 import { FORMULAS, formulaHref } from '../formulas';
@@ -35,7 +35,7 @@ function F({ f, children, title }: { f: string; children: React.ReactNode; title
 
 export function StepView() {
   const lab = useLabController();
-  const e = useLab((s) => s.explanation);
+  const e = useDeferredValue(useLab((s) => s.explanation)); // drawn in interruptible slices while training
   const status = useLab((s) => s.status);
   const readOnly = useLab((s) => s.readOnly);
   useEffect(() => {

@@ -1,7 +1,7 @@
 // The trace inspector: any kept step (a slider and a list; the latest by default), every group of it, filters
 // with how many traces each holds, colouring, the retention setting with its storage cost, and a pinned
 // problem over steps.
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import type { TraceRow } from '../../run/records';
 import { keptStepCount, traceBytes } from '../../worker/retention';
 import { setPrefs, labStore, useLab, type TraceFilter } from '../store/labStore';
@@ -12,7 +12,8 @@ import { TraceMeta, TraceText } from './TraceText';
 
 export function TraceInspector() {
   const lab = useLabController();
-  const all = useLab((s) => s.traces);
+  // deferred: a new step's groups render in interruptible slices, so the page stays responsive while training
+  const all = useDeferredValue(useLab((s) => s.traces));
   const prefs = useLab((s) => s.prefs);
   const pinned = useLab((s) => s.pinned);
   const history = useLab((s) => s.pinnedHistory);
