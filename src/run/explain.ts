@@ -53,7 +53,7 @@ async function batchLogprobs(model: GPT, batch: TrainBatch): Promise<Float32Arra
 function reasons(s: StepSample, c: RunConfig, task: Task, majority: string | null): string[] {
   const why: string[] = [];
   if (c.reward === 'verifiable') why.push(s.verdict.correct ? 'verifier: right answer' : 'verifier: wrong answer');
-  if (c.reward === 'flip' && s.flipped) why.push('flipped: the coin turned the clean reward over');
+  if (c.reward === 'flip') why.push(s.flipped ? 'flipped: the coin turned the clean reward over' : 'not flipped: the clean reward');
   if ((c.reward === 'reward_model' || c.reward === 'rm_rpr') && s.flipped) why.push("RM error: the simulated reward model's label was wrong");
   if (c.reward === 'rpr' || c.reward === 'rm_rpr' || c.reward === 'rpr_when_wrong') {
     const found = patternsPresent(task.reasoningPatterns, s.text);

@@ -35,7 +35,9 @@ function F({ f, children, title }: { f: string; children: React.ReactNode; title
 
 export function StepView() {
   const lab = useLabController();
-  const e = useDeferredValue(useLab((s) => s.explanation)); // drawn in interruptible slices while training
+  const latest = useDeferredValue(useLab((s) => s.explanation)); // drawn in interruptible slices while training
+  const [held, setHeld] = useState<StepExplanation | null>(null); // a step kept on screen while training goes on
+  const e = held ?? latest;
   const status = useLab((s) => s.status);
   const readOnly = useLab((s) => s.readOnly);
   useEffect(() => {
@@ -48,7 +50,10 @@ export function StepView() {
       <p className="muted">
         While this view is open, every training step is laid open here with the numbers the trainer used. Each number
         links to its formula on the Learn page.{' '}
-        <button type="button" className="small" disabled={!canStep} onClick={() => void lab.step()}>Lay open the next step</button>
+        <button type="button" className="small" disabled={!canStep} onClick={() => { setHeld(null); void lab.step(); }}>Lay open the next step</button>{' '}
+        <button type="button" className="small" disabled={!e} aria-pressed={held !== null} onClick={() => setHeld(held ? null : latest)}>
+          {held ? 'Follow the latest step' : 'Hold this step'}
+        </button>
       </p>
       {e ? <Explanation e={e} /> : <p className="empty">Train, or press “Lay open the next step”: the next step appears here.</p>}
     </div>
