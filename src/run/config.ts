@@ -105,7 +105,7 @@ export const RunConfigSchema = z
     evalProblems: int(1, 10000).default(64),
     evalSamples: int(1, 256).default(8), // n of pass@k
     evalPrefixProblems: int(0, 10000).default(32),
-    tracesPerStep: int(0, 256).default(16),
+    tracesPerStep: int(0, 256).default(256), // whole groups up to this many samples: by default every group of a step
     steps: int(0, 1_000_000).default(100),
   })
   .strict()

@@ -3,6 +3,7 @@
 import { METHOD_ABOUT } from '../rl/methods/about';
 import type { SampleKind } from '../rl/methods/samples';
 import { REWARD_ABOUT } from '../rl/rewards/about';
+import type { TraceFlag } from './traceFlags';
 
 export type { SampleKind };
 
@@ -79,4 +80,5 @@ export interface TraceRow {
   steps: { text: string; ok: boolean; retracted: boolean; isRetraction: boolean; start?: number; end?: number }[]; // end exclusive
   answer_start?: number | null; // offset of the conclusion '>' (the answer follows it), null when there is none
   logprobs: number[]; // one per completion character (EOS excluded)
+  flags?: TraceFlag[]; // the engine's flags (src/run/traceFlags.ts); absent in traces stored before them
 }

@@ -11,6 +11,7 @@ import { decode } from '../tasks/tokenizer';
 import { EOS_ID, TOKEN_STATS } from '../backend/backend';
 import type { RunConfig } from './config';
 import { OWNED_METRICS, type MetricRow, type TraceRow } from './records';
+import { traceFlags } from './traceFlags';
 
 export interface StepMetricInputs {
   step: number;
@@ -154,6 +155,10 @@ export function traceRow(step: number, s: StepSample, group = s.group): TraceRow
     steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction, start: v.start, end: v.end })),
     answer_start: conclusionStart(s.text, s.verdict),
     logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
+    flags: traceFlags({
+      kind: s.kind, hint: s.hint, prefix: decode(s.request.prefix), flipped: s.flipped, correct: s.verdict.correct, answer: s.verdict.answer,
+      retractions: s.verdict.retractions, recoveredAt: s.verdict.recoveredAt, steps: s.verdict.steps,
+    }),
   };
 }
 

@@ -22,7 +22,9 @@ import { encode, encodePrompt } from '../tasks/tokenizer';
 import type { Problem, Task } from '../tasks/task';
 import type { RunConfig } from './config';
 import { evaluatePassAtK, evaluateRecovery, type NoisyPrefixCase } from './evaluate';
+import { explainStep } from './explain';
 import type { MetricRow, TraceRow } from './records';
+import type { StepExplanation } from './stepExplanation';
 import { stepMetrics, traceRows } from './stepMetrics';
 
 /** Where the trainer gets its starting weights: the shipped checkpoints, by name ('weak', 'weaker'). */
@@ -39,10 +41,14 @@ export interface TrainerState {
 export interface StepOutput {
   metrics: MetricRow;
   traces: TraceRow[];
+  /** The step laid open (src/run/explain.ts), only when explainNext was set. */
+  explanation?: StepExplanation;
 }
 
 export class Trainer {
   step = 0;
+  /** Lay the next steps open for the step view: costs one extra forward after the update, moves no number. */
+  explainNext = false;
   private readonly solved = new Set<number>();
   private method!: MethodRun;
   private readonly trainSet: Problem[];
@@ -160,16 +166,20 @@ export class Trainer {
     // update
     const t4 = performance.now();
     let update: UpdateResult | null = null;
+    const updates: UpdateResult[] = [];
+    let built: ReturnType<typeof buildTrainBatch> | null = null;
     let tokenMask = new Float32Array(0);
+    const lossSettings = { epsLow: c.epsilonLow, epsHigh: c.epsilonHigh, beta: c.beta, gamma: this.method.shapingGamma ?? 0 };
     if (trainedSamples.length > 0) {
       const seqs = trainedSamples.map((s) => trainSequence(s, c.numIterations));
-      const built = buildTrainBatch(seqs, c.lossType, c.maxCompletionLength, this.model.cfg.maxT);
+      built = buildTrainBatch(seqs, c.lossType, c.maxCompletionLength, this.model.cfg.maxT);
       tokenMask = built.batch.tokenData.filter((_, i) => i % TOKEN_DATA.columns === TOKEN_DATA.weight).map((w) => (w > 0 ? 1 : 0));
       for (let it = 0; it < c.numIterations; it++) {
         update = await this.updater.step(built.batch, {
           lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm, beta1: c.adamBeta1, beta2: c.adamBeta2,
-          loss: { epsLow: c.epsilonLow, epsHigh: c.epsilonHigh, beta: c.beta, gamma: this.method.shapingGamma ?? 0 },
+          loss: lossSettings,
         });
+        updates.push(update);
         if (!Number.isFinite(update.gradNorm)) {
           throw new Error(`step ${step}: the gradient norm is ${update.gradNorm} (NaN/Inf); training stopped, the last checkpoint is the last good state`);
         }
@@ -190,8 +200,15 @@ export class Trainer {
     });
     this.method.afterStep?.(samples, metrics);
     const traces = traceRows(step, [...samples, ...followUp], c.tracesPerStep);
+    // after the metrics: the explanation's extra forward must not show in this step's counters
+    const explanation = this.explainNext
+      ? await explainStep({
+        step, config: c, task: this.task, model: this.model, samples: [...samples, ...followUp], trained: trainedSamples,
+        batch: built?.batch ?? null, updates, loss: lossSettings,
+      })
+      : undefined;
     this.step += 1;
-    return { metrics, traces };
+    return explanation ? { metrics, traces, explanation } : { metrics, traces };
   }
 
   /** Held-out Pass@k (sampled), greedy accuracy, and recovery from fixed noisy prefixes. Never flips rewards. */

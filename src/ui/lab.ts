@@ -9,7 +9,8 @@
 import * as Comlink from 'comlink';
 import { parseRunConfig, type RunConfig } from '../run/config';
 import type { TraceRow } from '../run/records';
-import type { BackendChoice, Checkpoint, LabEvent, LabWorkerApi } from '../worker/protocol';
+import type { BackendChoice, Checkpoint, LabEvent, LabWorkerApi, TraceRetention } from '../worker/protocol';
+import { checkRetention, retainTraces } from '../worker/retention';
 import { RUNS_CHANNEL, RunsDb, type RunsChannelMessage, type StoredRun } from '../worker/runsDb';
 import { decodeBatch } from '../worker/wire';
 import { deviceDefaults } from './config';
@@ -63,6 +64,7 @@ export class Lab {
     }
     await this.remote.subscribe(Comlink.proxy((ev: LabEvent) => this.onEvent(ev)));
     const info = await this.remote.init(s.getState().backendChoice, new URL(`${import.meta.env.BASE_URL}checkpoints/`, location.href).href, this.tabId);
+    await this.remote.setTraceRetention(s.getState().prefs.retention);
     const config = url.explicit ? url.config : parseRunConfig(deviceDefaults(info));
     s.setState({ backend: info, config, presetBase: url.preset ?? matchPreset(config, info) });
     this.syncUrl();
@@ -251,9 +253,21 @@ export class Lab {
     storage(() => localStorage)?.removeItem(LAST_RUN);
     this.store.setState({
       runId: null, runName: '', status: 'idle', statusMessage: null, step: 0, secPerStep: null, progress: [], checkpointStep: null,
-      series: { train: [], evals: [] }, traces: [], deviceLost: null, readOnly: false,
+      series: { train: [], evals: [] }, traces: [], explanation: null, deviceLost: null, readOnly: false,
     });
     void this.pin(null);
+  }
+
+  /** The step view is shown (lay each following step open) or closed (steps cost what they always did). */
+  async explain(on: boolean): Promise<void> {
+    await this.remote.explain(on);
+  }
+
+  /** Keep every step's traces for the last keepLast steps and one in keepEvery before (memory and storage). */
+  async setRetention(r: TraceRetention): Promise<void> {
+    const retention = checkRetention(r);
+    this.store.setState((s) => ({ prefs: { ...s.prefs, retention }, traces: retainTraces(s.traces, retention) }));
+    await this.remote.setTraceRetention(retention);
   }
 
   async pin(problem: { prompt: string; gold: string } | null): Promise<void> {
@@ -286,7 +300,8 @@ export class Lab {
     const traces = s.traces.filter((t) => t.step < ck.step);
     const statusMessage = `${error ? `${error} ` : ''}${why}: Start continues from step ${ck.step}.`;
     this.store.setState({ series, traces, step: ck.step, status: error ? 'error' : 'paused', statusMessage, progress: [] });
-    await this.db?.truncate(s.runId, this.tabId, series, ck.step, traces);
+    const last = Math.max(-1, ...traces.map((t) => t.step));
+    await this.db?.truncate(s.runId, this.tabId, series, ck.step, traces.filter((t) => t.step === last));
   }
 
   /**
@@ -298,7 +313,9 @@ export class Lab {
     const writable = await this.claim(id, claim);
     const ck = run.checkpoint;
     const series = ck ? rowsBefore(run.series, ck.step, ck.evalDone) : run.series;
-    const pool: TraceRow[] = run.record.latestTraces.length ? run.record.latestTraces : run.traces;
+    // the stored steps, and the latest step from the record when the retention did not store it
+    const latest = new Set(run.record.latestTraces.map((t) => t.step));
+    const pool: TraceRow[] = [...run.traces.filter((t) => !latest.has(t.step)), ...run.record.latestTraces].sort((a, b) => a.step - b.step);
     const kept = ck ? pool.filter((t) => t.step < ck.step) : pool;
     const lastStep = Math.max(-1, ...kept.map((t) => t.step));
     const step = ck ? ck.step : Math.max(0, ...series.train.map((r) => r.step + 1));
@@ -311,14 +328,14 @@ export class Lab {
       : ck ? `Restored “${run.record.name}” at step ${ck.step}${finished ? '' : resume ? ': continuing' : ': press Start to continue'}.` : null;
     this.store.setState({
       runId: id, runName: run.record.name, config, drafts: {}, presetBase: run.record.preset ?? matchPreset(config, this.store.getState().backend),
-      series, traces: kept.filter((t) => t.step === lastStep), step, checkpointStep: ck?.step ?? null, secPerStep: null, progress: [],
+      series, traces: retainTraces(kept, this.store.getState().prefs.retention), explanation: null, step, checkpointStep: ck?.step ?? null, secPerStep: null, progress: [],
       status: finished ? 'done' : ck ? 'paused' : 'idle', statusMessage: message, readOnly: !writable,
     });
     this.syncUrl();
     void this.pin(null);
     void this.remote.prefetch(config);
     if (!writable) return;
-    if (ck && this.db) await this.db.truncate(id, this.tabId, series, ck.step, kept);
+    if (ck && this.db) await this.db.truncate(id, this.tabId, series, ck.step, kept.filter((t) => t.step === lastStep));
     if (resume && ck && !finished) await this.start();
   }
 
@@ -347,6 +364,8 @@ export class Lab {
       }
       if (this.checkpoint) void this.rewindToCheckpoint('Stopped', message);
       void this.db?.patchRun(id, { status: 'error' }, this.tabId).then(() => this.refreshRuns());
+    } else if (ev.type === 'explain') {
+      this.store.setState({ explanation: ev.explanation });
     } else if (ev.type === 'checkpoint') {
       this.checkpoint = ev.checkpoint; // already stored by the worker, with the rows it covers
       this.store.setState({ checkpointStep: ev.checkpoint.step });

@@ -1,6 +1,7 @@
 // How the inspector reads a trace: the text split into hint, prefix, steps and answer with every mark the
 // verifier made, token colours, and the filters. Pure, so the tests check exactly what is drawn.
 import type { TraceRow } from '../run/records';
+import { TRACE_FLAGS, type TraceFlag } from '../run/traceFlags';
 import type { TraceFilter } from './store/labStore';
 
 export type StepRole = 'ok' | 'wrong' | 'first-wrong' | 'retracted' | 'recovery' | 'retraction';
@@ -69,20 +70,43 @@ export function tokenColor(tok: Token, t: TraceRow, by: 'logprob' | 'advantage')
   return surprise < 0.05 ? undefined : `rgba(217, 119, 6, ${(0.7 * surprise).toFixed(3)})`;
 }
 
-const FILTERS: Record<TraceFilter, (t: TraceRow) => boolean> = {
-  failed: (t) => !t.correct,
-  recovered: (t) => t.recovered_at !== null,
-  flipped: (t) => t.flipped,
-  hinted: (t) => t.kind === 'hinted' || t.hint !== '',
-  prefixed: (t) => t.kind === 'prefixed' || t.prefix !== '',
-};
+/** A trace's flags as the engine sent them. Traces stored before the engine sent flags get the ones their
+ * own fields state (no re-parsing: the text-level flags stay off for them). */
+export function flagsOf(t: TraceRow): readonly TraceFlag[] {
+  if (t.flags) return t.flags;
+  const has: Partial<Record<TraceFlag, boolean>> = {
+    recovered: t.recovered_at !== null, retracted: t.retractions > 0, flipped: t.flipped,
+    hinted: t.kind === 'hinted' || t.hint !== '', prefixed: t.kind === 'prefixed' || t.prefix !== '',
+  };
+  return TRACE_FLAGS.filter((f) => has[f]);
+}
+
+const matches = (t: TraceRow, f: TraceFilter) => (f === 'failed' ? !t.correct : flagsOf(t).includes(f));
 
 /** No filter: everything; otherwise the traces matching any chosen filter. */
 export function matchesFilters(t: TraceRow, filters: readonly TraceFilter[]): boolean {
-  return filters.length === 0 || filters.some((f) => FILTERS[f](t));
+  return filters.length === 0 || filters.some((f) => matches(t, f));
 }
 
-export const ALL_FILTERS = Object.keys(FILTERS) as TraceFilter[];
+export const ALL_FILTERS: readonly TraceFilter[] = ['failed', ...TRACE_FLAGS];
+
+export const FILTER_LABELS: Record<TraceFilter, string> = {
+  failed: 'failed', recovered: 'recovered', retracted: 'retracted', flipped: 'flipped', hinted: 'hinted', prefixed: 'prefixed',
+  wrong_reason: 'right for the wrong reason', wrong_conclusion: 'wrong conclusion',
+};
+
+/** How many of `traces` each filter holds. */
+export function filterCounts(traces: readonly TraceRow[]): Record<TraceFilter, number> {
+  const out = Object.fromEntries(ALL_FILTERS.map((f) => [f, 0])) as Record<TraceFilter, number>;
+  for (const t of traces) for (const f of ALL_FILTERS) if (matches(t, f)) out[f]++;
+  return out;
+}
+
+/** The steps that have traces, oldest first. */
+export function traceSteps(traces: readonly TraceRow[]): number[] {
+  return [...new Set(traces.map((t) => t.step))].sort((a, b) => a - b);
+}
+
 
 /** Traces grouped by prompt group, in order. */
 export function byGroup(traces: readonly TraceRow[]): { group: number; rows: TraceRow[] }[] {

@@ -9,6 +9,7 @@ import { createWebGpuBackend, WebGpuBackend } from '../backend/webgpu';
 import { loadCheckpoint, type Checkpoint as ModelCheckpoint } from '../model/checkpoint';
 import { METHODS, type WeightsSource } from '../rl/methods';
 import type { BackendChoice, BackendInfo, LabEvent, LabWorkerApi, StepCommit } from './protocol';
+import { checkRetention, DEFAULT_RETENTION, type TraceRetention } from './retention';
 import { RunsDb, RUNS_CHANNEL, type RunsChannelMessage } from './runsDb';
 import { LabSession } from './session';
 
@@ -20,6 +21,7 @@ let backend: Backend | null = null;
 let session: LabSession | null = null;
 const weightsCache = new Map<string, Promise<ModelCheckpoint>>();
 let writer = '';
+let retention: TraceRetention = DEFAULT_RETENTION;
 let runsDb: Promise<RunsDb | null> | null = null;
 const runsChannel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(RUNS_CHANNEL) : null;
 
@@ -28,7 +30,7 @@ async function commit(c: StepCommit): Promise<void> {
   runsDb ??= RunsDb.open().catch(() => null); // no IndexedDB: the page has said runs are not saved
   const db = await runsDb;
   if (!db) return;
-  const result = await db.commitStep(writer, c);
+  const result = await db.commitStep(writer, c, retention);
   if (result === 'taken') throw new Error('Another tab took this run over; training stopped here.');
   if (result === 'gone') throw new Error('This run was deleted (in another tab?); training stopped.');
   runsChannel?.postMessage({ id: c.tag, step: c.checkpoint.step, status: c.status } satisfies RunsChannelMessage);
@@ -113,6 +115,10 @@ const api: LabWorkerApi = {
   step: (config, resume, tag) => need().step(config, resume, tag),
   reset: () => need().reset(),
   pin: (problem) => need().pin(problem),
+  explain: (on) => need().explain(on),
+  async setTraceRetention(r) {
+    retention = checkRetention({ keepLast: r.keepLast, keepEvery: r.keepEvery });
+  },
   async prefetch(config) {
     const get = weights(config.task);
     const names = new Set<'weak' | 'weaker'>();

@@ -2,6 +2,10 @@
 // other's code. Metric rows and traces travel in batches as transferable buffers (see wire.ts).
 import type { RunConfig } from '../run/config';
 import type { MetricRow, TraceRow } from '../run/records';
+import type { StepExplanation } from '../run/stepExplanation';
+import type { TraceRetention } from './retention';
+
+export type { StepExplanation, TraceRetention };
 
 /** The WebGPU adapter, as shown in the lab's header. */
 export interface AdapterSummary {
@@ -58,6 +62,7 @@ export type LabEvent =
   | { type: 'batch'; tag: string; batch: WireBatch; step: number; secPerStep: number | null }
   | { type: 'status'; tag: string; status: LabStatus; step: number; message: string | null }
   | { type: 'checkpoint'; tag: string; checkpoint: Checkpoint }
+  | { type: 'explain'; tag: string; explanation: StepExplanation }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'device-lost'; message: string };
 
@@ -84,6 +89,11 @@ export interface LabWorkerApi {
   prefetch(config: RunConfig): Promise<void>;
   /** Sample the pinned problem after every step (null: stop). */
   pin(problem: { prompt: string; gold: string } | null): Promise<void>;
+  /** Lay every following step open (the step view is shown) or stop (it is closed): an 'explain' event
+   * follows each step while on. Off, a step costs what it always did. */
+  explain(on: boolean): Promise<void>;
+  /** Which steps' traces the runs database keeps (see retention.ts). */
+  setTraceRetention(retention: TraceRetention): Promise<void>;
   /** For tests and demos: destroy the GPU device as a driver reset would (false on the CPU backend). */
   loseDevice(): Promise<boolean>;
   /** Switch backends (after a device loss: 'cpu'); the run must be restarted from a checkpoint. */

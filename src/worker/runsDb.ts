@@ -7,6 +7,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RunConfig } from '../run/config';
 import type { MetricRow, TraceRow } from '../run/records';
 import type { Checkpoint, StepCommit } from './protocol';
+import { DEFAULT_RETENTION, keepsStep, type TraceRetention } from './retention';
 
 export interface Series {
   train: MetricRow[];
@@ -51,8 +52,7 @@ export interface RunsChannelMessage {
   status: string;
 }
 
-/** Traces of every TRACE_EVERY-th step are kept (plus each run's latest step, in its record). */
-export const TRACE_EVERY = 5;
+// Which steps' traces are stored: see retention.ts (each run's latest step is also kept in its record).
 const DB_NAME = 'misstep';
 const all = (id: string) => IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
 const from = (id: string, step: number) => IDBKeyRange.bound([id, step], [id, Infinity]);
@@ -98,7 +98,7 @@ export class RunsDb {
    * in one transaction. Nothing is written when the run was deleted ('gone') or another tab is its writer
    * now ('taken').
    */
-  async commitStep(writer: string, c: StepCommit): Promise<'stored' | 'gone' | 'taken'> {
+  async commitStep(writer: string, c: StepCommit, retention: TraceRetention = DEFAULT_RETENTION): Promise<'stored' | 'gone' | 'taken'> {
     const id = c.tag;
     const tx = this.db.transaction(['runs', 'rows', 'traces', 'checkpoints'], 'readwrite');
     const rec = await tx.objectStore('runs').get(id);
@@ -113,10 +113,16 @@ export class RunsDb {
       const seq = lastChunk ? lastChunk.key[1] + 1 : 0;
       ops.push(tx.objectStore('rows').put({ runId: id, seq, rows: c.rows }));
     }
-    for (const step of new Set(c.traces.map((t) => t.step))) {
-      if (step % TRACE_EVERY === 0) ops.push(tx.objectStore('traces').put({ runId: id, step, rows: c.traces.filter((t) => t.step === step) }));
-    }
     const last = Math.max(-1, ...c.traces.map((t) => t.step));
+    for (const step of new Set(c.traces.map((t) => t.step))) {
+      if (keepsStep(step, last, retention)) ops.push(tx.objectStore('traces').put({ runId: id, step, rows: c.traces.filter((t) => t.step === step) }));
+    }
+    if (last >= 0) {
+      // steps that have just fallen out of the recent window and are not one in keepEvery
+      for (const key of await tx.objectStore('traces').getAllKeys(all(id))) {
+        if (!keepsStep(key[1], last, retention)) ops.push(tx.objectStore('traces').delete(key));
+      }
+    }
     const latestTraces = last >= 0 ? c.traces.filter((t) => t.step === last) : rec.latestTraces;
     ops.push(tx.objectStore('checkpoints').put({ runId: id, ...c.checkpoint }));
     ops.push(tx.objectStore('runs').put({ ...rec, step: c.checkpoint.step, status: c.status, latestTraces, updatedAt: Date.now() }));

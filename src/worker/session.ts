@@ -41,6 +41,7 @@ export class LabSession {
   private lastSave = 0;
   private secPerStep: number | null = null;
   private pinned: PinnedProblem | null = null;
+  private explaining = false;
   private tag = '';
   private queue: Promise<unknown> = Promise.resolve();
   private readonly flushMs: number;
@@ -104,6 +105,13 @@ export class LabSession {
     });
   }
 
+  /** Lay the following steps open (an 'explain' event after each) or stop. */
+  explain(on: boolean): Promise<void> {
+    this.explaining = on;
+    if (this.trainer) this.trainer.explainNext = on;
+    return Promise.resolve();
+  }
+
   pin(problem: PinnedProblem | null): Promise<void> {
     this.pinned = problem;
     return Promise.resolve();
@@ -149,6 +157,7 @@ export class LabSession {
     this.status('loading', resume ? `Loading the checkpoint of step ${resume.step}` : 'Loading the model', resume?.step ?? 0);
     try {
       const t = await Trainer.create(this.backend, config, this.hooks.weights(config.task));
+      t.explainNext = this.explaining;
       this.trainer = t;
       if (resume) t.loadState(decodeRunState(resume.bytes).state);
       this.trainLoop = this.loopFor(t, resume?.evalDone ?? false);
@@ -168,8 +177,9 @@ export class LabSession {
    * at least every saveEveryMs, flush at most every flushMs. */
   private loopFor(t: Trainer, evalDone: boolean): TrainingLoop {
     return new TrainingLoop(t, {
-      trained: async ({ metrics, traces }) => {
+      trained: async ({ metrics, traces, explanation }) => {
         this.record([metrics], traces);
+        if (explanation) this.hooks.emit({ type: 'explain', tag: this.tag, explanation });
         if (this.pinned) this.probes.push(...(await probePinned(t, this.pinned)));
       },
       evaluated: async (row) => {

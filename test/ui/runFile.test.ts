@@ -12,7 +12,7 @@ const state = (step: number) => {
 const run = (): RunFile => ({
   name: 'my run', createdAt: 1700000000000, config,
   series: { train: [{ step: 0, kind: 'train', 'reward/clean': 0.25, kl: null }], evals: [{ step: 0, kind: 'eval', 'eval/pass@1': 0.5 }] },
-  traces: [trace(0, 0), trace(0, 1)],
+  traces: [trace(0, 0), trace(0, 1, { flags: ['wrong_reason', 'retracted'] })], // the engine's flags survive a round trip
   checkpoint: { step: 1, evalDone: false, bytes: encodeRunState(state(1), config) },
 });
 const edit = (f: (o: Record<string, any>) => void): string => {

@@ -10,16 +10,22 @@ const train = (step: number, extra: Partial<MetricRow> = {}): MetricRow => ({ st
 const evalRow = (step: number): MetricRow => ({ step, kind: 'eval', 'eval/pass@1': 0.5 });
 
 describe('lab store', () => {
-  it('appends rows by kind and keeps only the newest step of traces', () => {
-    const s = initialState();
+  it('appends rows by kind and keeps the traces of the steps the retention keeps', () => {
+    const s0 = initialState();
+    const s = { ...s0, prefs: { ...s0.prefs, retention: { keepLast: 2, keepEvery: 3 } } };
     const a = { ...s, ...withBatch(s, [evalRow(0), train(0), train(1)], [trace(0, 0), trace(1, 0), trace(1, 1)], []) };
     expect(a.series.train.map((r) => r.step)).toEqual([0, 1]);
     expect(a.series.evals.map((r) => r.step)).toEqual([0]);
-    expect(a.traces.map((t) => [t.step, t.group])).toEqual([[1, 0], [1, 1]]);
+    expect(a.traces.map((t) => [t.step, t.group])).toEqual([[0, 0], [1, 0], [1, 1]]);
     const b = { ...a, ...withBatch(a, [train(2)], [], []) };
     expect(b.series.train).toHaveLength(3);
     expect(b.series.evals).toBe(a.series.evals); // untouched series keep their identity (charts skip a redraw)
     expect(b.traces).toBe(a.traces);
+    // steps 2..5 arrive: the last 2 stay, and the multiples of 3 before them; a resent step replaces its rows
+    let c: LabState = b;
+    for (const step of [2, 3, 4, 5, 5]) c = { ...c, ...withBatch(c, [], [trace(step, 0), trace(step, 1)], []) };
+    expect([...new Set(c.traces.map((t) => t.step))]).toEqual([0, 3, 4, 5]);
+    expect(c.traces.filter((t) => t.step === 5)).toHaveLength(2);
   });
 
   it('keeps the pinned problem\'s samples of the last steps only', () => {

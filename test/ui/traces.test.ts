@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { byGroup, matchesFilters, segments, tokenColor } from '../../src/ui/traces';
+import { byGroup, filterCounts, matchesFilters, segments, tokenColor, traceSteps } from '../../src/ui/traces';
 import { trace } from './fixtures';
 
 describe('trace inspector reading', () => {
@@ -64,5 +64,17 @@ describe('trace inspector reading', () => {
     expect(matchesFilters(flipped, ['flipped', 'failed'])).toBe(true);
     expect(matchesFilters(trace(0, 0, { hint: '~12|' }), ['hinted'])).toBe(true);
     expect(byGroup([failed, flipped, t]).map((g) => g.group)).toEqual([0, 1, 2]);
+  });
+
+  it("filters read the engine's flags, and count what each holds", () => {
+    const wrongReason = trace(2, 0, { flags: ['wrong_reason'] });
+    const slip = trace(2, 1, { correct: false, flags: ['wrong_conclusion'] });
+    const recovered = trace(3, 0, { flags: ['recovered', 'retracted'] });
+    // the page trusts the flags: a trace whose fields say nothing is still flagged, and no flag means none
+    expect(matchesFilters(wrongReason, ['wrong_reason'])).toBe(true);
+    expect(matchesFilters(trace(2, 0, { recovered_at: 1, flags: [] }), ['recovered'])).toBe(false);
+    const counts = filterCounts([wrongReason, slip, recovered, trace(3, 1)]);
+    expect(counts).toEqual({ failed: 1, recovered: 1, retracted: 1, flipped: 0, hinted: 0, prefixed: 0, wrong_reason: 1, wrong_conclusion: 1 });
+    expect(traceSteps([recovered, wrongReason, slip])).toEqual([2, 3]);
   });
 });

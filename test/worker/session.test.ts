@@ -149,4 +149,19 @@ describe('LabSession', () => {
     expect(h.checkpoints().map((c) => c.step)).toEqual([0, 1]); // the refused checkpoint never reaches the page
     expect(h.session.currentStep).toBe(0); // the trainer is dropped: nothing more is written
   });
+
+  it('lays steps open only while asked: an explain event per step, none after, and the same numbers', async () => {
+    const plain = harness();
+    const h = harness();
+    await h.session.explain(true); // before the trainer exists: it applies to the one created next
+    await plain.session.step(config, null, 'a');
+    await h.session.step(config, null, 'a');
+    await h.session.explain(false);
+    await plain.session.step(config, null, 'a');
+    await h.session.step(config, null, 'a');
+    const explained = h.events.flatMap((e) => (e.type === 'explain' ? [e.explanation] : []));
+    expect(explained.map((e) => e.step)).toEqual([0]);
+    expect(explained[0].samples.length).toBe(config.promptsPerStep * config.groupSize);
+    expect(stable(h.rows())).toEqual(stable(plain.rows()));
+  });
 });

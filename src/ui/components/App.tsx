@@ -9,11 +9,13 @@ import { ExperimentPanel } from './ExperimentPanel';
 import { useLabController } from './LabContext';
 import { LearnPage } from './LearnPage';
 import { RunsPanel } from './RunsPanel';
+import { StepView } from './StepView';
 import { TraceInspector } from './TraceInspector';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'charts', label: 'Charts' },
   { id: 'inspector', label: 'Inspector' },
+  { id: 'step', label: 'Step view' },
   { id: 'runs', label: 'Runs' },
   { id: 'learn', label: 'Learn' },
 ];
@@ -72,6 +74,7 @@ export function App() {
           <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
             {tab === 'charts' && <Charts />}
             {tab === 'inspector' && <TraceInspector />}
+            {tab === 'step' && <StepView />}
             {tab === 'runs' && <RunsPanel />}
             {tab === 'learn' && <LearnPage />}
           </div>

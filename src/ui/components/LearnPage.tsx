@@ -2,6 +2,7 @@
 import { METHOD_ABOUT } from '../../rl/methods/about';
 import { REWARD_ABOUT } from '../../rl/rewards/about';
 import { CHARTS } from '../charts/catalog';
+import { FORMULAS } from '../formulas';
 
 // The methods' and reward kinds' own sections, from their About: GRPO first (the base), then the rewards,
 // then the other methods.
@@ -38,6 +39,19 @@ export function LearnPage() {
           <p>{m.body}</p>
         </section>
       ))}
+      <h3 id="formulas">One step, formula by formula</h3>
+      <p>
+        The step view lays one training step open; each of its numbers links here. The symbols are the same: sample i
+        of group g, token t of its completion oᵢ.
+      </p>
+      <dl className="formulas">
+        {FORMULAS.map((f) => (
+          <div key={f.id}>
+            <dt id={f.id}>{f.symbol}: {f.name}</dt>
+            <dd><span className="math">{f.math}</span><br />{f.body}</dd>
+          </div>
+        ))}
+      </dl>
       <h3>Reading the charts</h3>
       <dl className="chart-guide">
         {CHARTS.map((c) => (
@@ -53,13 +67,16 @@ export function LearnPage() {
         advantage (green helped, red hurt). The first wrong step is outlined in red, retracted steps are struck
         through, and the recovery point, a retraction that replaced a wrong step by a right one, is outlined in
         green. A striped background is a forced noisy prefix; a violet span is an LTE hint. A flipped badge means
-        the trainer was told the opposite of the truth.
+        the trainer was told the opposite of the truth. Two flags mark what an outcome reward cannot see: right for the wrong reason (a wrong
+        step that was never taken back, and still the right answer) and a wrong conclusion after steps that were
+        all right. Pick any kept step with the slider; each filter says how many traces it holds.
       </p>
       <h3>Try this</h3>
       <ul>
         <li>Run the clean GRPO preset, then the 40% flips preset with the same seed, and overlay them in Runs.</li>
         <li>Run SRT for a while and watch pseudo-label accuracy against clean accuracy.</li>
         <li>Pin a problem in the inspector and watch its answers change from step to step.</li>
+        <li>Open the Step view while a run trains and follow one sample from its reward to its advantage, its tokens' weights and what the update did to it.</li>
       </ul>
     </article>
   );

@@ -1,21 +1,31 @@
-// The trace inspector: the latest step's groups, filters, colouring, and a pinned problem over steps.
-import { useState } from 'react';
+// The trace inspector: any kept step (a slider and a list; the latest by default), every group of it, filters
+// with how many traces each holds, colouring, the retention setting with its storage cost, and a pinned
+// problem over steps.
+import { useDeferredValue, useMemo, useState } from 'react';
 import type { TraceRow } from '../../run/records';
+import { keptStepCount, traceBytes } from '../../worker/retention';
 import { setPrefs, labStore, useLab, type TraceFilter } from '../store/labStore';
 import { displayStep } from '../charts/data';
-import { ALL_FILTERS, byGroup, matchesFilters } from '../traces';
+import { ALL_FILTERS, byGroup, filterCounts, FILTER_LABELS, matchesFilters, traceSteps } from '../traces';
 import { useLabController } from './LabContext';
 import { TraceMeta, TraceText } from './TraceText';
 
 export function TraceInspector() {
   const lab = useLabController();
-  const traces = useLab((s) => s.traces);
+  // deferred: a new step's groups render in interruptible slices, so the page stays responsive while training
+  const all = useDeferredValue(useLab((s) => s.traces));
   const prefs = useLab((s) => s.prefs);
   const pinned = useLab((s) => s.pinned);
   const history = useLab((s) => s.pinnedHistory);
   const [group, setGroup] = useState<number | null>(null);
+  const [picked, setPicked] = useState<number | null>(null); // an update's index; null: follow the latest
+  const steps = useMemo(() => traceSteps(all), [all]);
+  const index = picked !== null && steps.includes(picked) ? picked : steps[steps.length - 1];
+  const traces = useMemo(() => all.filter((t) => t.step === index), [all, index]);
+  const counts = useMemo(() => filterCounts(traces), [traces]);
   const groups = byGroup(traces);
-  const step = traces[0] ? displayStep({ step: traces[0].step, kind: 'train' }) : undefined; // the counter's numbering
+  const step = index !== undefined ? displayStep({ step: index, kind: 'train' }) : undefined; // the counter's numbering
+  const pick = (i: number) => setPicked(i >= steps[steps.length - 1] ? null : i);
   const toggleFilter = (f: TraceFilter) =>
     setPrefs(labStore, { filters: prefs.filters.includes(f) ? prefs.filters.filter((x) => x !== f) : [...prefs.filters, f] });
   const shown = groups.filter((g) => group === null || g.group === group);
@@ -23,7 +33,17 @@ export function TraceInspector() {
   return (
     <div className="inspector">
       <div className="inspector-toolbar" role="toolbar" aria-label="Inspector options">
-        <span className="muted">{step === undefined ? 'No traces yet' : `Step ${step}, ${groups.length} group${groups.length === 1 ? '' : 's'}`}</span>
+        <span className="muted" data-testid="inspected-step">{step === undefined ? 'No traces yet' : `Step ${step}, ${groups.length} group${groups.length === 1 ? '' : 's'}${picked === null ? ' (latest)' : ''}`}</span>
+        {steps.length > 1 && (
+          <div className="step-picker">
+            <input type="range" aria-label="Step slider" min={0} max={steps.length - 1} value={Math.max(0, steps.indexOf(index!))}
+              onChange={(e) => pick(steps[Number(e.target.value)])} />
+            <select aria-label="Step" value={picked === null ? 'latest' : String(index)} onChange={(e) => (e.target.value === 'latest' ? setPicked(null) : pick(Number(e.target.value)))}>
+              <option value="latest">latest</option>
+              {[...steps].reverse().map((i) => <option key={i} value={i}>step {displayStep({ step: i, kind: 'train' })}</option>)}
+            </select>
+          </div>
+        )}
         <div className="chips" role="group" aria-label="Group">
           <button type="button" className="chip" aria-pressed={group === null} onClick={() => setGroup(null)}>All</button>
           {groups.map((g) => (
@@ -39,13 +59,17 @@ export function TraceInspector() {
         </div>
         <div className="chips" role="group" aria-label="Show only">
           {ALL_FILTERS.map((f) => (
-            <label key={f} className="chip check"><input type="checkbox" checked={prefs.filters.includes(f)} onChange={() => toggleFilter(f)} />{f}</label>
+            <label key={f} className="chip check" data-filter={f}>
+              <input type="checkbox" aria-label={FILTER_LABELS[f]} checked={prefs.filters.includes(f)} onChange={() => toggleFilter(f)} />
+              {FILTER_LABELS[f]} <span className="count" data-testid={`count-${f}`}>{counts[f]}</span>
+            </label>
           ))}
         </div>
       </div>
+      <Retention traces={all} steps={steps.length} />
       <Legend />
       {pinned && <Pinned prompt={pinned.prompt} gold={pinned.gold} history={history} onUnpin={() => void lab.pin(null)} colorBy={prefs.colorBy} />}
-      {shown.length === 0 && <p className="empty">Traces of the latest step appear here while training.</p>}
+      {shown.length === 0 && <p className="empty">Traces of every step appear here while training.</p>}
       {shown.map((g) => {
         const rows = g.rows.filter((t) => matchesFilters(t, prefs.filters));
         const head = g.rows[0];
@@ -74,6 +98,31 @@ export function TraceInspector() {
         );
       })}
     </div>
+  );
+}
+
+/** The retention setting and what it costs: the kept traces' bytes now, and at the end of the run. */
+function Retention({ traces, steps }: { traces: readonly TraceRow[]; steps: number }) {
+  const lab = useLabController();
+  const retention = useLab((s) => s.prefs.retention);
+  const runSteps = useLab((s) => s.config.steps);
+  const bytes = useMemo(() => traces.reduce((a, t) => a + traceBytes(t), 0), [traces]);
+  const perStep = steps > 0 ? bytes / steps : 0;
+  const atEnd = perStep * keptStepCount(runSteps, retention);
+  const kb = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${Math.round(b / 1e3)} kB`);
+  const set = (key: 'keepLast' | 'keepEvery', raw: string) => {
+    const v = Number(raw);
+    if (Number.isInteger(v) && v >= 1 && v <= 100_000) void lab.setRetention({ ...retention, [key]: v });
+  };
+  return (
+    <p className="retention muted" data-testid="retention">
+      Keep every step's traces for the last{' '}
+      <input type="number" aria-label="Keep every step for the last" min={1} max={100000} defaultValue={retention.keepLast} onBlur={(e) => set('keepLast', e.target.value)} />{' '}
+      steps and one step in{' '}
+      <input type="number" aria-label="One step in" min={1} max={100000} defaultValue={retention.keepEvery} onBlur={(e) => set('keepEvery', e.target.value)} />{' '}
+      before. Kept now: {steps} step{steps === 1 ? '' : 's'}, <span data-testid="retention-bytes">{kb(bytes)}</span>
+      {perStep > 0 && <>; about {kb(atEnd)} at step {runSteps}</>}.
+    </p>
   );
 }
 

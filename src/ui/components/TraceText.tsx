@@ -44,6 +44,8 @@ export function TraceMeta({ trace }: { trace: TraceRow }) {
       {trace.flipped && <span className="badge flipped" title="the observed reward differs from the clean one">flipped</span>}
       <span title="advantage">A {trace.advantage >= 0 ? '+' : ''}{trace.advantage.toFixed(2)}</span>
       {trace.recovered_at !== null && <span className="badge recovered">recovered</span>}
+      {trace.flags?.includes('wrong_reason') && <span className="badge wrong-reason" title="the answer is right, but a kept step is wrong">right for the wrong reason</span>}
+      {trace.flags?.includes('wrong_conclusion') && <span className="badge wrong-conclusion" title="every kept step is right, the stated answer is not">wrong conclusion</span>}
       {!trace.trained && <span className="badge muted" title="not part of the update">not trained</span>}
     </div>
   );

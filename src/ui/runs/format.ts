@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConfigError, parseRunConfig, type RunConfig } from '../../run/config';
 import type { MetricRow, TraceRow } from '../../run/records';
 import { decodeRunState } from '../../run/runState';
+import { TRACE_FLAGS } from '../../run/traceFlags';
 import type { Checkpoint } from '../../worker/protocol';
 import type { Series } from '../../worker/runsDb';
 
@@ -51,6 +52,7 @@ const traceRow = z.object({
   })).max(4096),
   answer_start: z.number().int().min(0).max(1e6).nullable().optional(),
   logprobs: z.array(z.number()).max(4096),
+  flags: z.array(z.enum(TRACE_FLAGS)).max(TRACE_FLAGS.length).optional(),
 });
 const envelope = z.object({
   format: z.literal(RUN_FORMAT),

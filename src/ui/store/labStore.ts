@@ -5,7 +5,9 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import type { RunConfig } from '../../run/config';
 import type { MetricRow, TraceRow } from '../../run/records';
-import type { BackendChoice, BackendInfo, LabStatus } from '../../worker/protocol';
+import type { TraceFlag } from '../../run/traceFlags';
+import type { BackendChoice, BackendInfo, LabStatus, StepExplanation } from '../../worker/protocol';
+import { DEFAULT_RETENTION, retainTraces, type TraceRetention } from '../../worker/retention';
 import { SCHEMA_DEFAULTS } from '../config';
 import type { ProgressMark } from '../eta';
 import type { Drafts } from '../form';
@@ -19,8 +21,9 @@ export interface OverlayRun {
   series: Series;
 }
 
-export type TraceFilter = 'failed' | 'recovered' | 'flipped' | 'hinted' | 'prefixed';
-export type Tab = 'charts' | 'inspector' | 'runs' | 'learn';
+/** 'failed' (a wrong answer) or one of the engine's trace flags. */
+export type TraceFilter = 'failed' | TraceFlag;
+export type Tab = 'charts' | 'inspector' | 'step' | 'runs' | 'learn';
 
 export interface Notice {
   id: number;
@@ -33,6 +36,7 @@ export interface Prefs {
   colorBy: 'logprob' | 'advantage';
   tab: Tab;
   filters: TraceFilter[];
+  retention: TraceRetention; // which steps' traces are kept (memory and the runs database)
 }
 
 export interface LabState {
@@ -52,7 +56,8 @@ export interface LabState {
   progress: ProgressMark[]; // wall clock of the recent steps, for the ETA
   checkpointStep: number | null;
   series: Series;
-  traces: TraceRow[]; // the latest step's sampled groups
+  traces: TraceRow[]; // the sampled groups of every kept step (see prefs.retention), oldest first
+  explanation: StepExplanation | null; // the last step laid open (while the step view is shown)
   pinned: { prompt: string; gold: string } | null;
   pinnedHistory: TraceRow[]; // fresh samples of the pinned problem, oldest first
   overlays: OverlayRun[];
@@ -83,13 +88,14 @@ export const initialState = (): LabState => ({
   checkpointStep: null,
   series: { train: [], evals: [] },
   traces: [],
+  explanation: null,
   pinned: null,
   pinnedHistory: [],
   overlays: [],
   runs: [],
   notices: [],
   deviceLost: null,
-  prefs: { smoothing: 0.6, colorBy: 'logprob', tab: 'charts', filters: [] },
+  prefs: { smoothing: 0.6, colorBy: 'logprob', tab: 'charts', filters: [], retention: DEFAULT_RETENTION },
 });
 
 export const createLabStore = () => createStore<LabState>()(() => initialState());
@@ -103,7 +109,8 @@ export function useLab<T>(selector: (s: LabState) => T): T {
 
 // ---- pure updates (unit-tested) ----
 
-/** Append a batch of rows and traces: rows by kind, the traces of the batch's newest step replace the old. */
+/** Append a batch of rows and traces: rows by kind; traces join the kept steps (a step sent again replaces
+ * its old rows) and the retention prunes the rest. */
 export function withBatch(s: LabState, rows: readonly MetricRow[], traces: readonly TraceRow[], probes: readonly TraceRow[]): Partial<LabState> {
   const out: Partial<LabState> = {};
   if (rows.length > 0) {
@@ -115,8 +122,8 @@ export function withBatch(s: LabState, rows: readonly MetricRow[], traces: reado
     };
   }
   if (traces.length > 0) {
-    const last = Math.max(...traces.map((t) => t.step));
-    out.traces = traces.filter((t) => t.step === last);
+    const fresh = new Set(traces.map((t) => t.step));
+    out.traces = retainTraces([...s.traces.filter((t) => !fresh.has(t.step)), ...traces], s.prefs.retention);
   }
   if (probes.length > 0 && s.pinned) {
     const mine = probes.filter((p) => p.prompt === s.pinned!.prompt);
