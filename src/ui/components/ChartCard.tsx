@@ -46,8 +46,8 @@ const HEIGHT = 230;
 const BRUSH = 20;
 /** A chart off screen still draws (a full-page capture shows it), but takes new data this seldom. */
 const OFFSCREEN_MS = 10_000;
-/** Pixels per drawn bucket: a line gets about width / 3 points, however long the run. */
-const PX_PER_POINT = 3;
+/** Pixels per drawn bucket: a line gets about width / 4 points, however long the run. */
+const PX_PER_POINT = 4;
 const BRUSH_SETTLE_MS = 250;
 
 const fmt = (v: unknown): string => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : Array.isArray(v) ? v.map(fmt).join(' – ') : String(v));
@@ -85,18 +85,6 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const anyRows = runs.some((r) => r.series.train.length + r.series.evals.length > 0);
   const axes = axisTitles(spec);
   const isHidden = (key: string) => hidden.includes(hiddenKey(spec.id, key));
-  const brush = useMemo(() => (data && series ? rangeIndexes(data.rows.map((r) => r.step as number), zoom) : null), [data, series, zoom]);
-  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => { if (settle.current) clearTimeout(settle.current); }, []);
-  const onBrush = (r: { startIndex?: number; endIndex?: number }) => {
-    if (!data || r.startIndex === undefined || r.endIndex === undefined) return;
-    const rows = data.rows;
-    const whole = r.startIndex <= 0 && r.endIndex >= rows.length - 1;
-    const next: StepRange | null = whole ? null : { from: (rows[r.startIndex].from ?? rows[r.startIndex].step) as number, to: rows[r.endIndex].step as number };
-    if (settle.current) clearTimeout(settle.current);
-    settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
-  };
-  const ks = data && spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
 
   const png = async () => {
     const svg = box.current?.querySelector('svg.recharts-surface');
@@ -116,7 +104,6 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
     const full = spec.kind === 'passAtK' ? buildPassAtKChart(runs) : buildSeriesChart(runs, spec.lines, smoothing, { maxPoints: Infinity });
     exportCsv(spec.title, full, smoothing);
   };
-  const height = data ? HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0) : HEIGHT;
 
   return (
     <section className="chart-card" aria-labelledby={headingId} data-chart={spec.id} data-drawn={hasData ? data.rows.length : 0}>
@@ -133,48 +120,81 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
         {!hasData ? (
           <div className="chart-empty">{!anyRows ? 'No data yet: press Start.' : data ? 'This run logs nothing for this chart (see Learn).' : 'Drawing…'}</div>
         ) : (
-          <ComposedChart width={drawnTarget!.width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
-            <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
-            {spec.kind === 'passAtK' ? (
-              <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
-                tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
-            ) : (
-              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
-                label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
-            )}
-            <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={62}
-              label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
-            <Tooltip formatter={fmt} isAnimationActive={false}
-              labelFormatter={(x, payload) => {
-                if (spec.kind === 'passAtK') return `k = ${x}`;
-                const from = payload?.[0]?.payload?.from as number | undefined;
-                return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
-              }} />
-            {data.lines.map((l) => data.downsampled && l.bandKey ? (
-              <Area key={`${l.key}|band`} dataKey={l.bandKey} name={`${l.name} (logged min–max)`} stroke="none" fill={l.color} fillOpacity={0.15}
-                legendType="none" tooltipType="none" hide={isHidden(l.key)} connectNulls isAnimationActive={false} activeDot={false} />
-            ) : l.smoothed ? (
-              <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
-                legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
-            ) : null)}
-            {data.lines.map((l) => (
-              <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
-                dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
-            ))}
-            <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={{ fontSize: 12, cursor: 'pointer' }}
-              onClick={(entry) => {
-                const line = data.lines.find((l) => l.dataKey === entry.dataKey);
-                if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
-              }} />
-            {series && brush && data.rows.length > 2 && (
-              <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} startIndex={brush.startIndex} endIndex={brush.endIndex} onChange={onBrush} />
-            )}
-          </ComposedChart>
+          <Plot spec={spec} data={data} width={drawnTarget!.width} zoom={drawnTarget!.zoom} hidden={hidden.filter((k) => k.startsWith(hiddenKey(spec.id, ''))).join('\n')} />
         )}
       </div>
     </section>
   );
 }
+
+
+interface PlotProps {
+  spec: ChartSpec;
+  data: ChartData;
+  width: number;
+  zoom: StepRange | null;
+  hidden: string; // this chart's hidden keys, one a line (a string, so an unchanged set compares equal)
+}
+
+/** The recharts tree: redrawn only when what it draws changes (not when the card merely re-renders). */
+const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) {
+  const series = spec.kind === 'series';
+  const axes = axisTitles(spec);
+  const hiddenSet = new Set(hidden.split('\n'));
+  const isHidden = (key: string) => hiddenSet.has(hiddenKey(spec.id, key));
+  const brush = series ? rangeIndexes(data.rows.map((r) => r.step as number), zoom) : null;
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => { if (settle.current) clearTimeout(settle.current); }, []);
+  const onBrush = (r: { startIndex?: number; endIndex?: number }) => {
+    if (r.startIndex === undefined || r.endIndex === undefined) return;
+    const rows = data.rows;
+    const whole = r.startIndex <= 0 && r.endIndex >= rows.length - 1;
+    const next: StepRange | null = whole ? null : { from: (rows[r.startIndex].from ?? rows[r.startIndex].step) as number, to: rows[r.endIndex].step as number };
+    if (settle.current) clearTimeout(settle.current);
+    settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
+  };
+  const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
+  const height = HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0);
+  return (
+      <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
+        <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
+        {spec.kind === 'passAtK' ? (
+          <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
+            tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+        ) : (
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
+            label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+        )}
+        <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={62}
+          label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
+        <Tooltip formatter={fmt} isAnimationActive={false}
+          labelFormatter={(x, payload) => {
+            if (spec.kind === 'passAtK') return `k = ${x}`;
+            const from = payload?.[0]?.payload?.from as number | undefined;
+            return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
+          }} />
+        {data.lines.map((l) => data.downsampled && l.bandKey ? (
+          <Area key={`${l.key}|band`} dataKey={l.bandKey} name={`${l.name} (logged min–max)`} stroke="none" fill={l.color} fillOpacity={0.15}
+            legendType="none" tooltipType="none" hide={isHidden(l.key)} connectNulls isAnimationActive={false} activeDot={false} />
+        ) : l.smoothed ? (
+          <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
+            legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
+        ) : null)}
+        {data.lines.map((l) => (
+          <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
+            dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
+        ))}
+        <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={{ fontSize: 12, cursor: 'pointer' }}
+          onClick={(entry) => {
+            const line = data.lines.find((l) => l.dataKey === entry.dataKey);
+            if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
+          }} />
+        {series && brush && data.rows.length > 2 && (
+          <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} startIndex={brush.startIndex} endIndex={brush.endIndex} onChange={onBrush} />
+        )}
+      </ComposedChart>
+  );
+});
 
 export const ChartCard = memo(
   ChartCardImpl,
