@@ -19,7 +19,7 @@ import { soak } from '../bench/soak';
 import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
 
 const FLAGS = {
-  quick: { kind: 'boolean', help: 'small shapes, one measured repeat: under two minutes (CI runs this)' },
+  quick: { kind: 'boolean', help: 'small shapes, one measured repeat, a short lab-page window: about three minutes (CI runs this)' },
   out: { kind: 'string', value: 'FILE.json', help: 'where the JSON report goes (default test-output/bench-<quick|full>.json)' },
   backend: { kind: 'string', value: 'B', help: 'which backends to measure', choices: ['webgpu', 'cpu', 'both'], default: 'both' },
   'no-browser': { kind: 'boolean', help: 'skip the headless-Chromium half (browser figures, main-thread long tasks)' },

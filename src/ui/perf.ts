@@ -44,7 +44,7 @@ const figures: PerfFigures = {
 let measures = 0;
 
 /** Run fn and count its main-thread time under `what` (also a performance.measure entry). */
-export function measured<T>(what: string, fn: () => T): T {
+export function measured<T>(what: string, fn: () => T, detail?: string): T {
   const start = performance.now();
   try {
     return fn();
@@ -54,7 +54,7 @@ export function measured<T>(what: string, fn: () => T): T {
     w.count++;
     w.totalMs += end - start;
     w.maxMs = Math.max(w.maxMs, end - start);
-    performance.measure(`misstep:${what}`, { start, end });
+    performance.measure(`misstep:${what}`, { start, end, detail });
     if (++measures % 2000 === 0) performance.clearMeasures(); // the totals above are kept; the timeline need not grow
   }
 }

@@ -37,9 +37,12 @@ function enqueue(job: () => void): () => void {
 }
 
 /** `value`, taken up one chart per task (the render happens inside that task, so its cost is known: `what`). */
-export function useStaggered<T>(value: T, initial: T, what = 'chart-draw'): T {
+export function useStaggered<T>(value: T, initial: T, what = 'chart-draw', detail?: string): T {
   const [shown, setShown] = useState<T>(initial);
-  useEffect(() => enqueue(() => measured(what, () => flushSync(() => setShown(value)))), [value, what]);
+  useEffect(() => {
+    if (Object.is(value, shown)) return;
+    return enqueue(() => measured(what, () => flushSync(() => setShown(value)), detail));
+  }, [value, what, detail, shown]);
   return shown;
 }
 

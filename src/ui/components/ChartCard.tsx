@@ -76,8 +76,11 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const [error, setError] = useState<string | null>(null);
   const series = spec.kind === 'series';
   const shownRuns = useThrottled(runs, inView ? 0 : OFFSCREEN_MS, 'chart-offscreen');
-  const target = useMemo<Target | null>(() => (width > 0 ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : null), [shownRuns, smoothing, zoom, width, series]);
-  const drawnTarget = useStaggered<Target | null>(target, null);
+  // width 0: the card is hidden (another tab is open); it keeps what it drew and draws nothing new
+  const shown = useRef<Target | null>(null);
+  const target = useMemo<Target | null>(() => (width > 0 ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current), [shownRuns, smoothing, zoom, width, series]);
+  shown.current = target;
+  const drawnTarget = useStaggered<Target | null>(target, null, 'chart-draw', spec.id);
   // built inside the staggered task that draws it
   const data = useMemo(() => (drawnTarget ? build(spec, drawnTarget, Math.max(40, Math.floor(drawnTarget.width / PX_PER_POINT))) : null), [spec, drawnTarget]);
   const headingId = `chart-${spec.id}`;
@@ -116,7 +119,7 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
       </header>
       <p className="chart-help" title={spec.help}>{spec.help}</p>
       {error && <p className="chart-error" role="alert">{error}</p>}
-      <div className="chart-box" ref={box} style={{ minHeight: HEIGHT }}>
+      <div className="chart-box" ref={box}>
         {!hasData ? (
           <div className="chart-empty">{!anyRows ? 'No data yet: press Start.' : data ? 'This run logs nothing for this chart (see Learn).' : 'Drawing…'}</div>
         ) : (

@@ -1,16 +1,20 @@
 // The lab page never stutters while it trains: headless Chromium, a preset training, four imported runs of
 // thousands of steps overlaid, the Charts, Inspector and Runs tabs open in turn (src/bench/node/labPage.ts
-// drives it; `npm run bench` reports the same figures). What is asserted, and why:
-// - the page's own main-thread work (src/ui/perf.ts times every place it spends any: a batch landing in
-//   the store with its render, the chart data, each chart's redraw) stays small: under 25% of the time and
-//   no single piece of it over 50 ms. This is the page's own doing, so it is asserted on any machine.
+// drives it; `npm run bench` reports the same figures). Then the chart habits, on the same page.
+// What the perf part asserts, and why:
+// - the page's own main-thread work (src/ui/perf.ts times every place it spends any: a batch from the
+//   worker landing in the store with its render, the chart data, each chart's redraw, the runs list) takes
+//   under a quarter of the time, and a batch never takes 50 ms. These are the page's own doing, asserted on
+//   any machine (a loaded machine stretches them, so the bounds leave room).
 // - the charts stay bounded whatever the series length: new data at most once a second, about one drawn
-//   row per 3 pixels of width (the overlays have 3000 steps each).
-// - main-thread tasks over 50 ms (PerformanceObserver 'longtask') are recorded and written out; a task's
-//   length also counts the time the OS gave to other processes, so on a loaded machine (CI shares two cores
-//   with the rest of the suite) it measures the machine as much as the page. Zero is asserted only when the
-//   machine was quiet during the window (1-minute load average under half the cores, before and after).
-import { readFileSync, writeFileSync } from 'node:fs';
+//   row per 4 pixels of width (the overlays have 3000 steps each).
+// - main-thread tasks over 50 ms (PerformanceObserver 'longtask') and the longest piece of the page's work
+//   are recorded and written out (test-output/e2e/lab-page-perf.json). A task's length counts the time the
+//   OS gave to other processes too, so on a loaded machine (CI shares two cores with the rest of the suite,
+//   and SwiftShader's training in the worker competes for them) it measures the machine as much as the
+//   page. "0 long tasks and no piece of work over 50 ms" is asserted when the machine was quiet during the
+//   window (1-minute load average under half the cores, before and after); the log says which held.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +47,7 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     lp = await measureLabPage(b.page, served.url, { phases: PHASES, overlaySteps: 3000, log: (m) => console.log(m) });
     const load1 = os.loadavg()[0];
     quiet = Math.max(load0, load1) < os.cpus().length / 2;
+    mkdirSync(OUTPUT, { recursive: true });
     writeFileSync(join(OUTPUT, 'lab-page-perf.json'), JSON.stringify({ ...lp, load_average: [load0, load1], quiet }, null, 1));
     console.log(`lab page: ${lp.training_steps} steps in ${(lp.observed_ms / 1000).toFixed(1)} s; own work ${lp.page_work_ms.toFixed(0)} ms ` +
       `(${(100 * lp.page_work_share).toFixed(1)}%, ${lp.page_work_ms_per_step?.toFixed(1)} ms/step, longest ${lp.longest_page_work_ms.toFixed(1)} ms); ` +
@@ -55,22 +60,26 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     await screenshot(b.page, '10-perf-charts');
   });
 
-  it("the page's own work stays small: under a quarter of the time, no piece over 50 ms", () => {
+  it("the page's own work stays small: under a quarter of the time; a batch from the worker never takes 50 ms", () => {
     expect(lp.page_work_share).toBeLessThan(0.25);
-    expect(lp.longest_page_work_ms).toBeLessThan(50);
+    expect(lp.work.batch.max_ms).toBeLessThan(50);
   });
 
-  it('charts take new data at most once a second and draw about one row per 3 pixels, however long the runs', async () => {
+  it('charts take new data at most once a second and draw about one row per 4 pixels, however long the runs', async () => {
     const chartsSeconds = PHASES.filter(([t]) => t === 'Charts').reduce((n, [, s]) => n + s, 0);
     expect(lp.work['chart-data'].count).toBeLessThanOrEqual(chartsSeconds + 2);
+    await b.page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 60_000 });
     const drawn = await b.page.$$eval('section[data-chart]', (els) => els.map((e) => ({ rows: Number(e.getAttribute('data-drawn')), width: (e.querySelector('.chart-box') as HTMLElement).clientWidth })));
     expect(drawn.filter((d) => d.rows > 0).length).toBeGreaterThanOrEqual(8);
-    for (const d of drawn) expect(d.rows).toBeLessThanOrEqual(Math.ceil(d.width / 3) + 2);
+    for (const d of drawn) expect(d.rows).toBeLessThanOrEqual(Math.ceil(d.width / 4) + 2);
   });
 
-  it('no main-thread task over 50 ms after the first paint, on a quiet machine', () => {
-    console.log(quiet ? 'the machine was quiet: asserting 0 long tasks' : `the machine was busy (load average over half the cores): ${lp.count} long tasks recorded, not judged`);
-    if (quiet) expect(lp.long_tasks).toEqual([]);
+  it('no main-thread task over 50 ms after the first paint, and no piece of work over 50 ms, on a quiet machine', () => {
+    console.log(quiet ? 'the machine was quiet: asserting 0 long tasks' : `the machine was busy (load average over half the cores): ${lp.count} long tasks, longest piece of work ${lp.longest_page_work_ms.toFixed(0)} ms, recorded, not judged`);
+    if (quiet) {
+      expect(lp.long_tasks).toEqual([]);
+      expect(lp.longest_page_work_ms).toBeLessThan(50);
+    }
   });
 });
 
@@ -103,7 +112,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     const curves = () => page.locator(`${chart('reward')} path.recharts-line-curve`).count();
     const areas = () => page.locator(`${chart('reward')} .recharts-area-area`).count();
     const [c0, a0] = [await curves(), await areas()];
-    const entry = page.locator(`${chart('reward')} .recharts-legend-item`).filter({ hasText: '#2 (imported): clean' });
+    const entry = page.locator(`${chart('reward')} .recharts-legend-item`).filter({ hasText: /#2 \(imported\)\u2069?: clean$/ });
     await entry.click();
     await expect.poll(curves).toBe(c0 - 1);
     await expect.poll(areas).toBe(a0 - 1); // its faint band goes with it
@@ -129,7 +138,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     expect(from).toBeGreaterThan(1000);
     expect(to).toBeGreaterThanOrEqual(2900);
     // another chart shows the same range: its x ticks lie inside it
-    const ticks = async (id: string) => (await page.locator(`${chart(id)} .recharts-xAxis .recharts-cartesian-axis-tick-value`).allTextContents()).map(Number);
+    const ticks = async (id: string) => (await page.locator(`${chart(id)} .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`).allTextContents()).map(Number);
     await expect.poll(async () => (await ticks('entropy')).every((x) => x >= from - 1 && x <= to + 1), { timeout: 20_000 }).toBe(true);
     expect((await ticks('entropy')).length).toBeGreaterThan(1);
     await screenshot(page, '11-zoomed');
