@@ -136,7 +136,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
     await screenshot(page, '04-runs');
     await page.getByRole('tab', { name: 'Charts' }).click();
     await hasCurve('reward');
-    await expect.poll(() => page.locator('section[data-chart="reward"] .recharts-legend-item').count()).toBe(4);
+    await expect.poll(() => page.locator('section[data-chart="reward"] .recharts-legend-item').count(), { timeout: 30_000 }).toBe(4); // charts take new data once a second, one at a time
     await screenshot(page, '05-compare');
 
     await page.getByRole('tab', { name: 'Runs' }).click();

@@ -193,7 +193,7 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
             if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
           }} />
         {series && brush && data.rows.length > 2 && (
-          <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} startIndex={brush.startIndex} endIndex={brush.endIndex} onChange={onBrush} />
+          <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
         )}
       </ComposedChart>
   );
