@@ -361,7 +361,7 @@ export class Lab {
         const { rows, traces, probes } = decodeBatch(ev.batch);
         const update = withBatch(s, rows, traces, probes);
         this.store.setState({ ...update, step: ev.step, secPerStep: ev.secPerStep, progress: addMark(s.progress, { t: performance.now(), step: ev.step }) });
-      }));
+      }), s.prefs.tab); // the tab open: what the render drew
     }
   }
 }

@@ -59,6 +59,9 @@ export function measured<T>(what: string, fn: () => T, detail?: string): T {
   }
 }
 
+/** The figures (also window.__misstepPerf once startPerf ran). */
+export const perfFigures = (): PerfFigures => figures;
+
 /** The page heard of `n` more training steps. */
 export function countSteps(n: number): void {
   if (n > 0) figures.steps += n;
