@@ -3,9 +3,9 @@
 // drives it; `npm run bench` reports the same figures). Then the chart habits, on the same page.
 // What the perf part asserts, and why:
 // - the page's own main-thread work (src/ui/perf.ts times every place it spends any: a batch from the
-//   worker landing in the store with its render, the chart data, each chart's redraw, the runs list) takes
-//   under a quarter of the time, and a batch never takes 50 ms. These are the page's own doing, asserted on
-//   any machine (a loaded machine stretches them, so the bounds leave room).
+//   worker landing in the store with its render, the chart data, each chart's redraw, the runs list) stays
+//   bounded: chart redraws under a fifth of the time (they rest four times their cost: charts/stagger.ts),
+//   all of it under a third, and no batch takes 50 ms. These hold by design on any machine, loaded or not.
 // - the charts stay bounded whatever the series length: new data at most once a second, about one drawn
 //   row per 4 pixels of width (the overlays have 3000 steps each).
 // - main-thread tasks over 50 ms (PerformanceObserver 'longtask') and the longest piece of the page's work
@@ -60,14 +60,15 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     await screenshot(b.page, '10-perf-charts');
   });
 
-  it("the page's own work stays small: under a quarter of the time; a batch from the worker never takes 50 ms", () => {
-    expect(lp.page_work_share).toBeLessThan(0.25);
+  it("the page's own work stays bounded: charts under a fifth of the time, all of it under a third; no batch over 50 ms", () => {
+    // chart redraws rest four times their own cost before the next (charts/stagger.ts): at most ~20% by design
+    expect(lp.work['chart-draw'].total_ms / lp.observed_ms).toBeLessThan(0.22);
+    expect(lp.page_work_share).toBeLessThan(1 / 3);
     expect(lp.work.batch.max_ms).toBeLessThan(50);
   });
 
   it('charts take new data at most once a second and draw about one row per 4 pixels, however long the runs', async () => {
-    const chartsSeconds = PHASES.filter(([t]) => t === 'Charts').reduce((n, [, s]) => n + s, 0);
-    expect(lp.work['chart-data'].count).toBeLessThanOrEqual(chartsSeconds + 2);
+    expect(lp.work['chart-data'].count).toBeLessThanOrEqual(Math.ceil(lp.observed_ms / 1000) + 1);
     await b.page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 60_000 });
     const drawn = await b.page.$$eval('section[data-chart]', (els) => els.map((e) => ({ rows: Number(e.getAttribute('data-drawn')), width: (e.querySelector('.chart-box') as HTMLElement).clientWidth })));
     expect(drawn.filter((d) => d.rows > 0).length).toBeGreaterThanOrEqual(8);

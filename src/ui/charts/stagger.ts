@@ -5,9 +5,9 @@ import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { measured } from '../perf';
 
-/** After a redraw that took d ms, the next waits RESTING x d ms (at most MAX_REST_MS). */
+/** After a redraw that took d ms, the next waits RESTING x d ms (at most MAX_REST_MS, which bounds the share only up to 1 s redraws). */
 const RESTING = 4;
-const MAX_REST_MS = 1500;
+const MAX_REST_MS = 4000;
 
 const queue: (() => void)[] = [];
 let scheduled = false;
