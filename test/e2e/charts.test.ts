@@ -5,14 +5,14 @@
 // - the page's own main-thread work (src/ui/perf.ts times every place it spends any: a batch from the
 //   worker landing in the store with its render, the chart data, each chart's redraw, the runs list) stays
 //   bounded: chart redraws under a fifth of the time (they rest four times their cost: charts/stagger.ts),
-//   all of it under a third, and no batch takes 50 ms. These hold by design on any machine, loaded or not.
+//   all of it under a third. These hold by design on any machine, loaded or not.
 // - the charts stay bounded whatever the series length: new data at most once a second, about one drawn
 //   row per 4 pixels of width (the overlays have 3000 steps each).
-// - main-thread tasks over 50 ms (PerformanceObserver 'longtask') and the longest piece of the page's work
-//   are recorded and written out (test-output/e2e/lab-page-perf.json). A task's length counts the time the
+// - main-thread tasks over 50 ms (PerformanceObserver 'longtask'), the longest piece of the page's work and
+//   the longest batch are recorded and written out (test-output/e2e/lab-page-perf.json). A task's length counts the time the
 //   OS gave to other processes too, so on a loaded machine (CI shares two cores with the rest of the suite,
 //   and SwiftShader's training in the worker competes for them) it measures the machine as much as the
-//   page. "0 long tasks and no piece of work over 50 ms" is asserted when the machine was quiet during the
+//   page. "0 long tasks, no piece of work over 50 ms" is asserted when the machine was quiet during the
 //   window (1-minute load average under half the cores, before and after); the log says which held.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -60,11 +60,10 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     await screenshot(b.page, '10-perf-charts');
   });
 
-  it("the page's own work stays bounded: charts under a fifth of the time, all of it under a third; no batch over 50 ms", () => {
+  it("the page's own work stays bounded: charts under a fifth of the time, all of it under a third", () => {
     // chart redraws rest four times their own cost before the next (charts/stagger.ts): at most ~20% by design
     expect(lp.work['chart-draw'].total_ms / lp.observed_ms).toBeLessThan(0.22);
     expect(lp.page_work_share).toBeLessThan(1 / 3);
-    expect(lp.work.batch.max_ms).toBeLessThan(50);
   });
 
   it('charts take new data at most once a second and draw about one row per 4 pixels, however long the runs', async () => {
@@ -80,6 +79,7 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     if (quiet) {
       expect(lp.long_tasks).toEqual([]);
       expect(lp.longest_page_work_ms).toBeLessThan(50);
+      expect(lp.work.batch.max_ms).toBeLessThan(50);
     }
   });
 });
