@@ -159,43 +159,43 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
   const height = HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0);
   return (
-      <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
-        <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
-        {spec.kind === 'passAtK' ? (
-          <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
-            tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
-        ) : (
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
-            label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
-        )}
-        <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={62}
-          label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
-        <Tooltip formatter={fmt} isAnimationActive={false}
-          labelFormatter={(x, payload) => {
-            if (spec.kind === 'passAtK') return `k = ${x}`;
-            const from = payload?.[0]?.payload?.from as number | undefined;
-            return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
-          }} />
-        {data.lines.map((l) => data.downsampled && l.bandKey ? (
-          <Area key={`${l.key}|band`} dataKey={l.bandKey} name={`${l.name} (logged min–max)`} stroke="none" fill={l.color} fillOpacity={0.15}
-            legendType="none" tooltipType="none" hide={isHidden(l.key)} connectNulls isAnimationActive={false} activeDot={false} />
-        ) : l.smoothed ? (
-          <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
-            legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
-        ) : null)}
-        {data.lines.map((l) => (
-          <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
-            dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
-        ))}
-        <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={{ fontSize: 12, cursor: 'pointer' }}
-          onClick={(entry) => {
-            const line = data.lines.find((l) => l.dataKey === entry.dataKey);
-            if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
-          }} />
-        {series && brush && data.rows.length > 2 && (
-          <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
-        )}
-      </ComposedChart>
+    <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
+      <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
+      {spec.kind === 'passAtK' ? (
+        <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
+          tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+      ) : (
+        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
+          label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+      )}
+      <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={62}
+        label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
+      <Tooltip formatter={fmt} isAnimationActive={false}
+        labelFormatter={(x, payload) => {
+          if (spec.kind === 'passAtK') return `k = ${x}`;
+          const from = payload?.[0]?.payload?.from as number | undefined;
+          return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
+        }} />
+      {data.lines.map((l) => data.downsampled && l.bandKey ? (
+        <Area key={`${l.key}|band`} dataKey={l.bandKey} name={`${l.name} (logged min–max)`} stroke="none" fill={l.color} fillOpacity={0.15}
+          legendType="none" tooltipType="none" hide={isHidden(l.key)} connectNulls isAnimationActive={false} activeDot={false} />
+      ) : l.smoothed ? (
+        <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
+          legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
+      ) : null)}
+      {data.lines.map((l) => (
+        <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
+          dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
+      ))}
+      <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={{ fontSize: 12, cursor: 'pointer' }}
+        onClick={(entry) => {
+          const line = data.lines.find((l) => l.dataKey === entry.dataKey);
+          if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
+        }} />
+      {series && brush && data.rows.length > 2 && (
+        <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
+      )}
+    </ComposedChart>
   );
 });
 
