@@ -5,11 +5,11 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/components/App';
 import { LabContext } from './ui/components/LabContext';
 import { Lab } from './ui/lab';
-import { recordLongTasks } from './ui/longtasks';
+import { startPerf } from './ui/perf';
 import { addNotice, labStore } from './ui/store/labStore';
 import './ui/styles.css';
 
-recordLongTasks();
+startPerf();
 const worker = new Worker(new URL('./worker/labWorker.ts', import.meta.url), { type: 'module', name: 'misstep-lab' });
 const lab = new Lab(labStore, worker);
 (window as Window & { __misstepLab?: Lab }).__misstepLab = lab; // for the console and the end-to-end tests

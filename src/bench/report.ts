@@ -21,6 +21,17 @@ export interface LongTasks {
   training_steps: number; // training steps that ran (in the worker) while it watched
 }
 
+/** The lab's own page while it trains with four long runs overlaid (src/bench/node/labPage.ts). */
+export interface LabPageFigures extends LongTasks {
+  first_paint_ms: number | null;
+  page_work_ms: number; // the page's own timed work in the window (src/ui/perf.ts), all kinds
+  page_work_ms_per_step: number | null; // ... per training step the page heard of
+  page_work_share: number; // ... as a share of the window's wall time
+  longest_page_work_ms: number; // the longest single piece of it
+  work: Record<string, { count: number; total_ms: number; max_ms: number }>;
+  long_tasks: { start: number; duration: number }[];
+}
+
 export interface SoakFigures {
   where: string;
   minutes: number;
@@ -66,6 +77,8 @@ export interface BenchReport extends BenchPart {
   generated_at: string;
   command: string;
   main_thread_longtasks: LongTasks | null;
+  /** The lab's page itself (null: --no-lab-page). */
+  lab_page: LabPageFigures | null;
   browser: (BenchPart & { main_thread_longtasks: LongTasks | null; training_loop: SoakFigures | null }) | null;
   soak: SoakFigures | null;
 }
@@ -90,6 +103,8 @@ export function missingFields(r: BenchReport): string[] {
   if (t) for (const k of ['train_step_ratio', 'generate_ratio', 'cpu_matmul_ratio'] as const) need(finite(t[k]), `tfjs.${k}`);
   const lt = r.main_thread_longtasks;
   need(lt !== null && finite(lt.count) && finite(lt.max_ms), 'main_thread_longtasks {count, max_ms}');
+  const lp = r.lab_page;
+  need(lp !== null && finite(lp.count) && finite(lp.page_work_ms) && lp.training_steps > 0, 'lab_page {count, page_work_ms, training_steps > 0}');
   return bad;
 }
 
@@ -130,7 +145,13 @@ export function formatTable(r: BenchReport): string {
     if (t.cpu_matmul) lines.push(`  cpu matmul: ${f(t.cpu_matmul_ratio)}x tfjs-backend-cpu, ${f(t.naive_matmul_ratio)}x a naive triple loop (geometric means over ${t.cpu_matmul.rows.length} shapes)`);
   }
   const lt = r.main_thread_longtasks;
-  if (lt) lines.push('', `main-thread long tasks (> 50 ms): ${lt.count}, longest ${f(lt.max_ms, 0)} ms, over ${f(lt.observed_ms / 1000, 1)} s with ${lt.training_steps} training steps (${lt.source})`);
+  if (lt) lines.push('', `main-thread long tasks (> 50 ms), bench page: ${lt.count}, longest ${f(lt.max_ms, 0)} ms, over ${f(lt.observed_ms / 1000, 1)} s with ${lt.training_steps} training steps (${lt.source})`);
+  const lp = r.lab_page;
+  if (lp) {
+    lines.push(`main-thread long tasks (> 50 ms), lab page:   ${lp.count}, longest ${f(lp.max_ms, 0)} ms, over ${f(lp.observed_ms / 1000, 1)} s with ${lp.training_steps} training steps (${lp.source})`);
+    lines.push(`  the lab page's own work: ${f(lp.page_work_ms, 0)} ms (${f(100 * lp.page_work_share, 1)}% of the time), ${f(lp.page_work_ms_per_step, 1)} ms per step, longest piece ${f(lp.longest_page_work_ms, 1)} ms; ` +
+      Object.entries(lp.work).map(([k, w]) => `${k} ${w.count}x ${f(w.total_ms, 0)} ms (max ${f(w.max_ms, 1)})`).join(', '));
+  }
   if (r.browser) {
     const b = r.browser;
     const tl = b.training_loop;

@@ -1,24 +1,29 @@
-// npm run bench -- [--quick] [--out FILE.json] [--backend webgpu|cpu|both] [--no-browser] [--no-tfjs] [--soak MINUTES]
+// npm run bench -- [--quick] [--out FILE.json] [--backend webgpu|cpu|both] [--no-browser] [--no-lab-page] [--no-tfjs] [--soak MINUTES]
 // Prints a table and writes the JSON report (src/bench/report.ts). Node figures come from the npm `webgpu`
 // package (Dawn; SwiftShader without a GPU: export VK_ICD_FILENAMES) and the CPU backend; the `browser`
-// section and main_thread_longtasks come from headless Chromium (WebGPU in a dedicated Web Worker).
+// section and main_thread_longtasks come from headless Chromium (WebGPU in a dedicated Web Worker); lab_page
+// from the lab's own page in headless Chromium, training with four long runs overlaid (bench/node/labPage.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CpuBackend } from '../backend/cpu';
 import type { WebGpuBackend } from '../backend/webgpu';
 import { runBrowserBench } from '../bench/node/browser';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumExecutable } from '../bench/node/chromium';
+import { buildAndServe, measureLabPage } from '../bench/node/labPage';
 import { nodeHeapAfterGc, nodeRuntime, nodeTfjs, nodeWebGpuBackend } from '../bench/node/setup';
-import { formatTable, missingFields, type BenchReport } from '../bench/report';
+import { formatTable, missingFields, type BenchReport, type LabPageFigures } from '../bench/report';
 import { runBench } from '../bench/run';
 import { soak } from '../bench/soak';
 import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
 
 const FLAGS = {
-  quick: { kind: 'boolean', help: 'small shapes, one measured repeat: under two minutes (CI runs this)' },
+  quick: { kind: 'boolean', help: 'small shapes, one measured repeat, a short lab-page window: about three minutes (CI runs this)' },
   out: { kind: 'string', value: 'FILE.json', help: 'where the JSON report goes (default test-output/bench-<quick|full>.json)' },
   backend: { kind: 'string', value: 'B', help: 'which backends to measure', choices: ['webgpu', 'cpu', 'both'], default: 'both' },
   'no-browser': { kind: 'boolean', help: 'skip the headless-Chromium half (browser figures, main-thread long tasks)' },
+  'no-lab-page': { kind: 'boolean', help: "skip the lab page's figures (the lab built and trained in headless Chromium)" },
   'no-tfjs': { kind: 'boolean', help: 'skip the TensorFlow.js comparisons' },
   soak: { kind: 'number', value: 'MINUTES', help: 'train continuously for MINUTES and report JS heap / GPU bytes at start and end', default: 0 },
 } as const;
@@ -43,10 +48,11 @@ export async function runBenchCli(argv: string[]): Promise<BenchReport> {
   const tf = tfjs ? await nodeTfjs(webgpu !== null) : null;
   const part = await runBench({ where: 'node', runtime: nodeRuntime(), webgpu, cpu, tf, log }, { quick, peak: true, ops: true, step: true, tfjs });
   const browser = args['no-browser'] || which === 'cpu' ? null : await runBrowserBench({ quick, tfjs: tfjs && !quick, log });
+  const labPage = args['no-browser'] || args['no-lab-page'] ? null : await runLabPage(quick);
   const report: BenchReport = {
     version: 1, mode: quick ? 'quick' : 'full', generated_at: new Date().toISOString(),
     command: `npm run bench -- ${argv.join(' ')}`.trim(), ...part,
-    main_thread_longtasks: browser?.main_thread_longtasks ?? null, browser, soak: null,
+    main_thread_longtasks: browser?.main_thread_longtasks ?? null, lab_page: labPage, browser, soak: null,
   };
   if (soakMinutes > 0) {
     const k = webgpu ?? cpu!;
@@ -61,6 +67,21 @@ export async function runBenchCli(argv: string[]): Promise<BenchReport> {
   console.log(`\nwrote ${out}${missing.length ? `; incomplete for the default run: ${missing.join(', ')}` : ' (complete)'}`);
   webgpu?.destroy();
   return report;
+}
+
+/** The lab's own page, built and served, training with four long runs overlaid (quick: shorter). */
+async function runLabPage(quick: boolean): Promise<LabPageFigures> {
+  log('lab page: building the lab');
+  const served = await buildAndServe();
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const s = quick ? 5 : 60;
+    return await measureLabPage(page, served.url, { phases: [['Charts', 2 * s], ['Inspector', s], ['Runs', s], ['Charts', s]], overlaySteps: quick ? 2000 : 5000, log });
+  } finally {
+    await browser.close();
+    await served.close();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) runMain('bench', async () => { await runBenchCli(process.argv.slice(2)); }, { stack: true });

@@ -7,6 +7,7 @@
 // second tab that opens the same run gets no lock: it shows the run read-only and offers to take it over
 // (stealing the lock, naming itself in the record); the first tab then stops and turns read-only.
 import * as Comlink from 'comlink';
+import { flushSync } from 'react-dom';
 import { parseRunConfig, type RunConfig } from '../run/config';
 import type { TraceRow } from '../run/records';
 import type { BackendChoice, Checkpoint, LabEvent, LabWorkerApi, TraceRetention } from '../worker/protocol';
@@ -17,6 +18,7 @@ import { deviceDefaults } from './config';
 import { addMark } from './eta';
 import { editField, matchPreset, presetConfig, presetLabel, runName, startBlockers } from './form';
 import type { FieldKey } from './fields';
+import { countSteps, measured } from './perf';
 import { loadPrefs, savePrefs } from './prefs';
 import { addNotice, canEdit, rowsBefore, withBatch, type LabStore } from './store/labStore';
 import { MAX_QUERY_CHARS, readUrl, writeUrl } from './url';
@@ -182,7 +184,9 @@ export class Lab {
   private onRunStored(m: RunsChannelMessage): void {
     const s = this.store.getState();
     if (!s.runs.some((r) => r.id === m.id)) return void this.refreshRuns();
-    this.store.setState({ runs: s.runs.map((r) => (r.id === m.id ? { ...r, step: m.step, status: m.status, updatedAt: Date.now() } : r)) });
+    measured('runs', () => flushSync(() => {
+      this.store.setState({ runs: s.runs.map((r) => (r.id === m.id ? { ...r, step: m.step, status: m.status, updatedAt: Date.now() } : r)) });
+    }));
     if (s.readOnly && s.runId === m.id) this.store.setState({ step: m.step, statusMessage: `Training in another tab: step ${m.step} stored. Take over to train it here.` });
   }
 
@@ -253,7 +257,7 @@ export class Lab {
     storage(() => localStorage)?.removeItem(LAST_RUN);
     this.store.setState({
       runId: null, runName: '', status: 'idle', statusMessage: null, step: 0, secPerStep: null, progress: [], checkpointStep: null,
-      series: { train: [], evals: [] }, traces: [], explanation: null, deviceLost: null, readOnly: false,
+      series: { train: [], evals: [] }, traces: [], explanation: null, deviceLost: null, readOnly: false, zoom: null,
     });
     void this.pin(null);
   }
@@ -370,9 +374,13 @@ export class Lab {
       this.checkpoint = ev.checkpoint; // already stored by the worker, with the rows it covers
       this.store.setState({ checkpointStep: ev.checkpoint.step });
     } else {
-      const { rows, traces, probes } = decodeBatch(ev.batch);
-      const update = withBatch(s, rows, traces, probes);
-      this.store.setState({ ...update, step: ev.step, secPerStep: ev.secPerStep, progress: addMark(s.progress, { t: performance.now(), step: ev.step }) });
+      // timed with the render it causes (flushSync), so the figure is the whole cost of a batch to the page
+      countSteps(ev.step - s.step);
+      measured('batch', () => flushSync(() => {
+        const { rows, traces, probes } = decodeBatch(ev.batch);
+        const update = withBatch(s, rows, traces, probes);
+        this.store.setState({ ...update, step: ev.step, secPerStep: ev.secPerStep, progress: addMark(s.progress, { t: performance.now(), step: ev.step }) });
+      }), s.prefs.tab); // the tab open: what the render drew
     }
   }
 }

@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function runQuick(out: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [tsxCli, 'src/cli/bench.ts', '--quick', '--out', out], {
-      cwd: repo, timeout: 280_000, maxBuffer: 16 << 20,
+      cwd: repo, timeout: 420_000, maxBuffer: 16 << 20,
       env: { ...process.env, VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES ?? '/usr/lib/chromium/vk_swiftshader_icd.json' },
     }, (err, stdout, stderr) => (err ? reject(new Error(`bench --quick failed: ${err.message}\n${stderr}`)) : resolve({ stdout, stderr })));
   });
@@ -49,6 +49,10 @@ it('npm run bench -- --quick writes a complete JSON report', async () => {
   expect(report.step?.pipelines_created_after_startup).not.toBeNull();
   expect(report.browser?.where).toBe('chromium-worker');
   expect(report.main_thread_longtasks?.training_steps).toBeGreaterThan(0);
+  // the lab's own page, beside the bench page: it trained, and its own work was timed
+  expect(report.lab_page?.training_steps).toBeGreaterThan(0);
+  expect(report.lab_page?.work['chart-draw']?.count).toBeGreaterThan(0);
+  expect(stdout).toContain('main-thread long tasks (> 50 ms), lab page:');
   expect(stdout).toContain('TF.js, same shapes');
   expect(formatTable(report)).toContain('attention_forward');
-}, 300_000);
+}, 450_000);

@@ -1,36 +1,17 @@
 // End-to-end harness: build the lab once, serve it with `vite preview` (the production CSP header included)
-// on 127.0.0.1 and a free port, and drive Debian's Chromium (WebGPU via SwiftShader) with playwright-core.
+// on 127.0.0.1 and a free port (src/bench/node/labPage.ts, which `npm run bench` uses too), and drive
+// Debian's Chromium (WebGPU via SwiftShader) with playwright-core.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/bench/node/chromium';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUTPUT = join(ROOT, 'test-output', 'e2e');
 export { CHROMIUM_ARGS };
 
-export interface Served {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Build into a temporary folder and serve it; close() stops the server and removes the folder. */
-export async function buildAndServe(): Promise<Served> {
-  const outDir = mkdtempSync(join(tmpdir(), 'misstep-e2e-dist-'));
-  await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
-  const server: PreviewServer = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
-  const address = server.httpServer.address();
-  if (address === null || typeof address === 'string') throw new Error('preview server has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    async close() {
-      await server.close();
-      rmSync(outDir, { recursive: true, force: true });
-    },
-  };
-}
+export { buildAndServe, type Served } from '../../src/bench/node/labPage';
 
 export interface Browser {
   context: BrowserContext;

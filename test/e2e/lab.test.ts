@@ -136,7 +136,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
     await screenshot(page, '04-runs');
     await page.getByRole('tab', { name: 'Charts' }).click();
     await hasCurve('reward');
-    await expect.poll(() => page.locator('section[data-chart="reward"] .chart-legend li').count()).toBe(4);
+    await expect.poll(() => page.locator('section[data-chart="reward"] .recharts-legend-item').count(), { timeout: 30_000 }).toBe(4); // charts take new data once a second, one at a time
     await screenshot(page, '05-compare');
 
     await page.getByRole('tab', { name: 'Runs' }).click();
@@ -162,7 +162,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForStep(page, before + 2);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    const longTasks = await page.evaluate(() => window.__misstepLongTasks ?? []);
+    const longTasks = await page.evaluate(() => window.__misstepPerf?.longTasks ?? []);
     writeFileSync(join(OUTPUT, 'long-tasks.json'), JSON.stringify(longTasks, null, 1));
     console.log(`main-thread long tasks while training after the reload: ${longTasks.length}, longest ${Math.max(0, ...longTasks.map((t) => t.duration))} ms`);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../src/run/records';
-import { buildPassAtKChart, buildSeriesChart, downsample, emaSmooth, passAtK, toCsv } from '../../src/ui/charts/data';
+import { buildPassAtKChart, buildSeriesChart, emaSmooth, passAtK, toCsv } from '../../src/ui/charts/data';
 
 const train = (step: number, v: number | null): MetricRow => ({ step, kind: 'train', 'reward/clean': v });
 const evalRow = (step: number, n: number): MetricRow => ({ step, kind: 'eval', 'eval/n': n, 'eval/pass@1': 0.1 * step, 'eval/pass@2': 0.3, 'eval/pass@4': 0.5 });
@@ -15,13 +15,45 @@ describe('chart data', () => {
     expect(emaSmooth([0, 1], 0.5)[1]).toBeCloseTo(0.5 / 0.75, 12);
   });
 
-  it('down-samples evenly and keeps the last point', () => {
-    const xs = Array.from({ length: 1001 }, (_, i) => i);
-    const d = downsample(xs, 100);
-    expect(d.length).toBeLessThanOrEqual(102);
-    expect(d[0]).toBe(0);
-    expect(d[d.length - 1]).toBe(1000);
-    expect(downsample([1, 2], 10)).toEqual([1, 2]);
+  it('a long series is drawn on about maxPoints rows, keeping each bucket\'s last value, min and max; the CSV keeps every step', () => {
+    const ys = Array.from({ length: 5000 }, (_, i) => (i === 2345 ? 9 : Math.sin(i / 100)));
+    const run = { id: 'a', name: 'A', series: { train: ys.map((v, i) => train(i, v)), evals: [] } };
+    const spec = [{ metric: 'reward/clean', label: 'clean', source: 'train' as const }];
+    const d = buildSeriesChart([run], spec, 0.6, { maxPoints: 100 });
+    expect(d.downsampled).toBe(true);
+    expect(d.rows.length).toBeLessThanOrEqual(100);
+    expect(d.rows.length).toBeGreaterThanOrEqual(95);
+    const line = d.lines[0];
+    expect(line.bandKey).not.toBeNull();
+    // the spike at update 2345 (drawn at step 2346) survives in its bucket's band, not in the last value
+    const spikeRow = d.rows.find((r) => (r.from as number) <= 2346 && 2346 <= (r.step as number))!;
+    expect(spikeRow[line.bandKey!]).toEqual([expect.any(Number), 9]);
+    expect(spikeRow[line.rawKey]).not.toBe(9);
+    // the drawn value is the smoothed series at the row's step, exactly
+    const smooth = emaSmooth(ys, 0.6);
+    expect(spikeRow[line.dataKey]).toBe(smooth[(spikeRow.step as number) - 1]);
+    expect(d.rows[d.rows.length - 1].step).toBe(5000); // the last step is always drawn
+    const full = buildSeriesChart([run], spec, 0.6, { maxPoints: Infinity });
+    expect(full.downsampled).toBe(false);
+    expect(full.rows.length).toBe(5000);
+    expect(full.lines[0].bandKey).toBeNull();
+    expect(toCsv(full, 0.6).trim().split('\n')).toHaveLength(5001);
+  });
+
+  it('a zoomed range gets rows of its own: one per step inside it, coarse outside', () => {
+    const run = { id: 'a', name: 'A', series: { train: Array.from({ length: 3000 }, (_, i) => train(i, i)), evals: [] } };
+    const d = buildSeriesChart([run], [{ metric: 'reward/clean', label: 'clean', source: 'train' }], 0, { maxPoints: 100, zoom: { from: 1001, to: 1050 } });
+    const inside = d.rows.filter((r) => (r.step as number) >= 1001 && (r.step as number) <= 1050);
+    expect(inside.map((r) => r.step)).toEqual(Array.from({ length: 50 }, (_, i) => 1001 + i));
+    expect(d.rows.length).toBeLessThan(200);
+  });
+
+  it('overlaid runs share rows: a bucket holds every line\'s value', () => {
+    const mk = (id: string, n: number) => ({ id, name: id, series: { train: Array.from({ length: n }, (_, i) => train(i, i % 7)), evals: [] } });
+    const d = buildSeriesChart([mk('a', 4000), mk('b', 4000), mk('c', 2000)], [{ metric: 'reward/clean', label: 'clean', source: 'train' }], 0.5, { maxPoints: 200 });
+    expect(d.rows.length).toBeLessThanOrEqual(200);
+    for (const r of d.rows) expect(typeof r[d.lines[0].dataKey]).toBe('number');
+    expect(d.lines.map((l) => l.key)).toEqual(['a|train|reward/clean', 'b|train|reward/clean', 'c|train|reward/clean']);
   });
 
   it('merges runs by step, one line per run and metric, skipping metrics a run lacks', () => {

@@ -7,6 +7,7 @@
 import type { MetricRow } from '../../run/records';
 import { isolate } from '../form';
 import type { Series } from '../store/labStore';
+import { bucketGrid, summarise, type StepRange } from './downsample';
 
 export interface LineSpec {
   metric: string; // a metric name, or 'eval/pass@n' (the largest k of each eval row)
@@ -22,20 +23,24 @@ export interface ChartRun {
 }
 
 export interface ChartLine {
+  key: string; // the line's identity across redraws (run id and metric): what a legend click hides
   dataKey: string; // the drawn value (smoothed for train lines when smoothing is on)
   rawKey: string; // the logged value
+  bandKey: string | null; // [min, max] of the logged values in each bucket (a down-sampled train line)
   smoothed: boolean; // dataKey holds EMA-smoothed values
   name: string;
   color: string;
   dash: string | undefined;
 }
 
-export type ChartRow = Record<string, number | null>;
+export type ChartRow = Record<string, number | null | [number, number]>;
 
 export interface ChartData {
   xKey: string;
   rows: ChartRow[];
   lines: ChartLine[];
+  /** Some rows stand for several steps (row.from .. row.step): bands show their logged min and max. */
+  downsampled: boolean;
 }
 
 export const METRIC_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2'];
@@ -61,48 +66,94 @@ export function emaSmooth(values: readonly (number | null)[], weight: number): (
   });
 }
 
-/** At most `max` points, evenly strided, always keeping the last. */
-export function downsample<T>(xs: readonly T[], max: number): T[] {
-  if (xs.length <= max) return [...xs];
-  const stride = Math.ceil(xs.length / max);
-  const out = xs.filter((_, i) => i % stride === 0);
-  if ((xs.length - 1) % stride !== 0) out.push(xs[xs.length - 1]);
-  return out;
-}
-
 /** The lab's step of a row: the number of updates done (see the top of this file). */
 export const displayStep = (row: { step: number; kind: string }): number => (row.kind === 'eval' ? row.step : row.step + 1);
 
-/** One line per (run, metric); rows merged by step. Train lines are smoothed, eval lines never. */
-export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly LineSpec[], smoothing: number, maxPoints = 300): ChartData {
-  const byStep = new Map<number, ChartRow>();
+interface Extracted {
+  xs: number[];
+  ys: number[];
+  drawn: number[];
+}
+
+/** Per rows array (a saved run's never changes): each metric's points and smoothed values, made once. */
+const extracted = new WeakMap<readonly MetricRow[], Map<string, Extracted>>();
+
+function extract(rows: readonly MetricRow[], metric: string, smoothing: number): Extracted {
+  let byMetric = extracted.get(rows);
+  if (!byMetric) extracted.set(rows, (byMetric = new Map()));
+  const key = `${metric}|${smoothing}`;
+  let e = byMetric.get(key);
+  if (!e) {
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const r of rows) {
+      const v = metricValue(r, metric);
+      if (v !== null) { xs.push(displayStep(r)); ys.push(v); }
+    }
+    e = { xs, ys, drawn: smoothing > 0 ? (emaSmooth(ys, smoothing) as number[]) : ys };
+    byMetric.set(key, e);
+  }
+  return e;
+}
+
+export interface SeriesOptions {
+  /** Buckets over the whole step span (and as many more inside `zoom`); Infinity: every step its own row. */
+  maxPoints?: number;
+  zoom?: StepRange | null;
+}
+
+/**
+ * One line per (run, metric), on one row per bucket of steps (./downsample.ts): train lines smoothed, eval
+ * lines never. A row holds, per line, the value at the bucket's last logged step; when a bucket holds
+ * several steps the row says so (`from`) and train lines carry their logged min and max (`bandKey`).
+ */
+export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly LineSpec[], smoothing: number, options: SeriesOptions = {}): ChartData {
+  const { maxPoints = 300, zoom = null } = options;
   const lines: ChartLine[] = [];
+  const raw: { xs: number[]; ys: number[]; drawn: number[] }[] = [];
+  let min = Infinity;
+  let max = -Infinity;
   runs.forEach((run, ri) => {
     specs.forEach((spec, mi) => {
-      const rows = spec.source === 'train' ? run.series.train : run.series.evals;
-      const pts = rows.map((r) => [displayStep(r), metricValue(r, spec.metric)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
-      if (pts.length === 0) return;
       const smoothed = spec.source === 'train' && smoothing > 0;
-      const ys = smoothed ? emaSmooth(pts.map((p) => p[1]), smoothing) : pts.map((p) => p[1]);
+      const line = extract(spec.source === 'train' ? run.series.train : run.series.evals, spec.metric, smoothed ? smoothing : 0);
+      if (line.xs.length === 0) return;
+      min = Math.min(min, line.xs[0]);
+      max = Math.max(max, line.xs[line.xs.length - 1]);
+      raw.push(line);
       const rawKey = `r${ri}m${mi}`;
-      const dataKey = smoothed ? `${rawKey}s` : rawKey;
-      for (const i of downsample(pts.map((_, i) => i), maxPoints)) {
-        const step = pts[i][0];
-        const row = byStep.get(step) ?? { step };
-        row[rawKey] = pts[i][1];
-        row[dataKey] = ys[i];
-        byStep.set(step, row);
-      }
       const many = runs.length > 1;
       lines.push({
-        dataKey, rawKey, smoothed,
+        key: `${run.id}|${spec.source}|${spec.metric}`, dataKey: smoothed ? `${rawKey}s` : rawKey, rawKey, bandKey: spec.source === 'train' ? `${rawKey}b` : null, smoothed,
         name: many ? `${isolate(run.name)}: ${spec.label}` : spec.label,
         color: many ? RUN_COLORS[ri % RUN_COLORS.length] : METRIC_COLORS[mi % METRIC_COLORS.length],
         dash: many ? DASHES[mi % DASHES.length] : spec.dashed ? '6 3' : undefined,
       });
     });
   });
-  return { xKey: 'step', rows: [...byStep.values()].sort((a, b) => (a.step as number) - (b.step as number)), lines };
+  const grid = lines.length ? bucketGrid(min, max, maxPoints, zoom) : [];
+  const downsampled = grid.some((b) => b.to > b.from);
+  const sums = raw.map((l) => summarise(l.xs, l.ys, l.drawn, grid));
+  const rows: ChartRow[] = [];
+  grid.forEach((_, b) => {
+    let row: ChartRow | null = null;
+    let first = Infinity;
+    lines.forEach((line, li) => {
+      const p = sums[li][b];
+      if (p === null) return;
+      row ??= { step: p.x };
+      row.step = Math.max(row.step as number, p.x);
+      first = Math.min(first, p.first);
+      row[line.rawKey] = p.y;
+      row[line.dataKey] = p.drawn;
+      if (downsampled && line.bandKey) row[line.bandKey] = [p.min, p.max];
+    });
+    if (row === null) return;
+    if (downsampled) (row as ChartRow).from = first;
+    rows.push(row);
+  });
+  if (!downsampled) for (const l of lines) l.bandKey = null;
+  return { xKey: 'step', rows, lines, downsampled };
 }
 
 /** Pass@k of one eval row, by k ascending. */
@@ -133,14 +184,14 @@ export function buildPassAtKChart(runs: readonly ChartRun[]): ChartData {
         byK.set(k, r);
       }
       lines.push({
-        dataKey, rawKey, smoothed: false,
+        key: `${run.id}|pass@k|${pi === 0 ? 'latest' : 'first'}`, dataKey, rawKey, bandKey: null, smoothed: false,
         name: runs.length > 1 ? `${isolate(run.name)}: ${label}` : label,
         color: runs.length > 1 ? RUN_COLORS[ri % RUN_COLORS.length] : METRIC_COLORS[pi],
         dash: pi === 0 ? undefined : '6 3',
       });
     });
   });
-  return { xKey: 'k', rows: [...byK.values()].sort((a, b) => (a.k as number) - (b.k as number)), lines };
+  return { xKey: 'k', rows: [...byK.values()].sort((a, b) => (a.k as number) - (b.k as number)), lines, downsampled: false };
 }
 
 const csvCell = (s: string) => {
@@ -150,7 +201,7 @@ const csvCell = (s: string) => {
 
 /**
  * The chart as CSV: the logged values under each line's name, then the smoothed values (where the chart
- * smooths) in columns of their own, named so. Build `data` without down-sampling to get every step.
+ * smooths) in columns of their own, named so. Build `data` with maxPoints Infinity to get every step.
  */
 export function toCsv(data: ChartData, smoothing = 0): string {
   const cols = [

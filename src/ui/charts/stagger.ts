@@ -1,12 +1,13 @@
-// Chart updates are throttled twice: new data at most once a second (useThrottled), and charts redraw one
-// per task, with a pause after each redraw proportional to what it cost (so drawing charts takes at most
+// Chart updates are throttled twice: new data at most once a second (useThrottled; a chart off screen, every
+// ten seconds), and charts rebuild their data and redraw one per task, with a pause after each redraw proportional to what it cost (so drawing charts takes at most
 // about a fifth of the main thread however slow the machine is) and the page stays responsive while training.
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
+import { measured } from '../perf';
 
-/** After a redraw that took d ms, the next waits RESTING x d ms (at most MAX_REST_MS). */
+/** After a redraw that took d ms, the next waits RESTING x d ms (at most MAX_REST_MS, which bounds the share only up to 1 s redraws). */
 const RESTING = 4;
-const MAX_REST_MS = 1500;
+const MAX_REST_MS = 4000;
 
 const queue: (() => void)[] = [];
 let scheduled = false;
@@ -35,26 +36,31 @@ function enqueue(job: () => void): () => void {
   };
 }
 
-/** `value`, taken up one chart per task (the render happens inside that task, so its cost is known). */
-export function useStaggered<T>(value: T, initial: T): T {
+/** `value`, taken up one chart per task (the render happens inside that task, so its cost is known: `what`). */
+export function useStaggered<T>(value: T, initial: T, what = 'chart-draw', detail?: string): T {
   const [shown, setShown] = useState<T>(initial);
-  useEffect(() => enqueue(() => flushSync(() => setShown(value))), [value]);
+  useEffect(() => {
+    if (Object.is(value, shown)) return;
+    return enqueue(() => measured(what, () => flushSync(() => setShown(value)), detail));
+  }, [value, what, detail, shown]);
   return shown;
 }
 
-/** `value`, changing at most once every `ms` milliseconds (the latest value always lands). */
-export function useThrottled<T>(value: T, ms: number): T {
+/**
+ * `value`, changing at most once every `ms` milliseconds (the latest value always lands), in a task of its
+ * own whose render is timed as `what`.
+ */
+export function useThrottled<T>(value: T, ms: number, what = 'throttled'): T {
   const [shown, setShown] = useState(value);
   const last = useRef(0);
   useEffect(() => {
+    if (Object.is(value, shown)) return;
     const land = () => {
       last.current = performance.now();
-      setShown(value);
+      measured(what, () => flushSync(() => setShown(value)));
     };
-    const wait = last.current + ms - performance.now();
-    if (wait <= 0) return land();
-    const t = setTimeout(land, wait);
+    const t = setTimeout(land, Math.max(0, last.current + ms - performance.now()));
     return () => clearTimeout(t);
-  }, [value, ms]);
+  }, [value, ms, what, shown]);
   return shown;
 }

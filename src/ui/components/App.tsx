@@ -71,13 +71,18 @@ export function App() {
               </button>
             ))}
           </div>
-          <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-            {tab === 'charts' && <Charts />}
-            {tab === 'inspector' && <TraceInspector />}
-            {tab === 'step' && <StepView />}
-            {tab === 'runs' && <RunsPanel />}
-            {tab === 'learn' && <LearnPage />}
+          {/* the charts stay mounted behind the other tabs (hidden, they draw nothing): coming back costs no redraw of all of them at once */}
+          <div className="tabpanel" role="tabpanel" id="panel-charts" aria-labelledby="tab-charts" hidden={tab !== 'charts'}>
+            <Charts />
           </div>
+          {tab !== 'charts' && (
+            <div className="tabpanel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+              {tab === 'inspector' && <TraceInspector />}
+              {tab === 'step' && <StepView />}
+              {tab === 'runs' && <RunsPanel />}
+              {tab === 'learn' && <LearnPage />}
+            </div>
+          )}
         </main>
       </div>
     </div>

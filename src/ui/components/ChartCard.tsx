@@ -1,14 +1,22 @@
-// One chart under a heading that names it, with hover values and PNG / CSV export.
+// One chart under a heading that names it: axis titles, the logged values faint behind the smoothed line,
+// a legend whose entries hide and show their line, a brush that zooms every chart to a step range (one
+// store field), hover values, and PNG / CSV export. The chart's data is built and drawn in a task of its
+// own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts).
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Brush, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartSpec } from '../charts/catalog';
 import { buildPassAtKChart, buildSeriesChart, type ChartData, type ChartRun } from '../charts/data';
+import { rangeIndexes, type StepRange } from '../charts/downsample';
 import { exportCsv, exportPng } from '../charts/exportChart';
-import { useStaggered } from '../charts/stagger';
+import { axisTitles, exportLines, hiddenKey, toggleHidden } from '../charts/legend';
+import { useStaggered, useThrottled } from '../charts/stagger';
+import { labStore, useLab } from '../store/labStore';
 
 interface Props {
   spec: ChartSpec;
   runs: ChartRun[];
+  /** Full run names, in the order of `runs` (the legend may shorten them; an export does not). */
+  runNames: string[];
   smoothing: number;
 }
 
@@ -18,8 +26,8 @@ function version(spec: ChartSpec, runs: readonly ChartRun[]): string {
   return runs.map((r) => `${r.id}:${r.name}:${evalOnly ? '' : r.series.train.length}:${r.series.evals.length}`).join('|');
 }
 
-/** The element's width while it is on screen (or near it), 0 when off screen: charts off screen are not drawn. */
-function useVisibleWidth(ref: React.RefObject<HTMLElement | null>): number {
+/** The element's width, and whether it is on screen (or near it). */
+function useBox(ref: React.RefObject<HTMLElement | null>): { width: number; inView: boolean } {
   const [inView, setInView] = useState(false);
   const [width, setWidth] = useState(0);
   useEffect(() => {
@@ -31,85 +39,167 @@ function useVisibleWidth(ref: React.RefObject<HTMLElement | null>): number {
     ro.observe(el);
     return () => { io.disconnect(); ro.disconnect(); };
   }, [ref]);
-  return inView ? width : 0;
+  return { width, inView };
 }
 
-const HEIGHT = 190;
+const HEIGHT = 230;
+const BRUSH = 20;
+/** A chart off screen still draws (a full-page capture shows it), but takes new data this seldom. */
+const OFFSCREEN_MS = 10_000;
+/** Pixels per drawn bucket: a line gets about width / 4 points, however long the run. */
+const PX_PER_POINT = 4;
+const BRUSH_SETTLE_MS = 250;
 
-const fmt = (v: unknown) => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : String(v));
+const fmt = (v: unknown): string => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : Array.isArray(v) ? v.map(fmt).join(' – ') : String(v));
 const unitDomain: [(min: number) => number, (max: number) => number] = [(min) => Math.min(0, min), (max) => Math.max(1, max)];
 
-function ChartCardImpl({ spec, runs, smoothing }: Props) {
+interface Target {
+  runs: ChartRun[];
+  smoothing: number;
+  zoom: StepRange | null;
+  width: number;
+}
+
+function build(spec: ChartSpec, t: Target, maxPoints: number): ChartData {
+  return spec.kind === 'passAtK' ? buildPassAtKChart(t.runs) : buildSeriesChart(t.runs, spec.lines, t.smoothing, { maxPoints, zoom: t.zoom });
+}
+
+/** Legend rows the chart needs at `width` (recharts lays entries out in rows). */
+const legendRows = (names: string[], width: number) =>
+  Math.max(1, Math.ceil(names.reduce((w, n) => w + 34 + 6.5 * n.length, 0) / Math.max(200, width - 20)));
+
+function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  const width = useVisibleWidth(box);
+  const { width, inView } = useBox(box);
+  const zoom = useLab((s) => s.zoom);
+  const hidden = useLab((s) => s.hidden);
   const [error, setError] = useState<string | null>(null);
-  const data = useMemo(
-    () => (spec.kind === 'passAtK' ? buildPassAtKChart(runs) : buildSeriesChart(runs, spec.lines, smoothing)),
-    [spec, runs, smoothing],
-  );
+  const series = spec.kind === 'series';
+  const shownRuns = useThrottled(runs, inView ? 0 : OFFSCREEN_MS, 'chart-offscreen');
+  // width 0: the card is hidden (another tab is open); it keeps what it drew and draws nothing new
+  const shown = useRef<Target | null>(null);
+  const target = useMemo<Target | null>(() => (width > 0 ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current), [shownRuns, smoothing, zoom, width, series]);
+  shown.current = target;
+  const drawnTarget = useStaggered<Target | null>(target, null, 'chart-draw', spec.id);
+  // built inside the staggered task that draws it
+  const data = useMemo(() => (drawnTarget ? build(spec, drawnTarget, Math.max(40, Math.floor(drawnTarget.width / PX_PER_POINT))) : null), [spec, drawnTarget]);
   const headingId = `chart-${spec.id}`;
-  const hasData = data.lines.length > 0 && data.rows.length > 0;
-  const target = useMemo(() => (width > 0 && hasData ? { data, width } : null), [data, width, hasData]);
-  const drawn = useStaggered<{ data: ChartData; width: number } | null>(target, null);
+  const hasData = data !== null && data.lines.length > 0 && data.rows.length > 0;
   const anyRows = runs.some((r) => r.series.train.length + r.series.evals.length > 0);
-  const ks = drawn && spec.kind === 'passAtK' ? drawn.data.rows.map((r) => r.k as number) : [];
+  const axes = axisTitles(spec);
+  const isHidden = (key: string) => hidden.includes(hiddenKey(spec.id, key));
+
   const png = async () => {
     const svg = box.current?.querySelector('svg.recharts-surface');
-    if (!(svg instanceof SVGSVGElement)) return setError('Nothing to export yet.');
+    if (!(svg instanceof SVGSVGElement) || !data) return setError('Nothing to export yet.');
     try {
       setError(null);
-      await exportPng(spec.title, svg, data);
+      const notes = exportLines({
+        title: spec.title, runs: runNames, x: axes.x, y: axes.y, smoothing, smoothed: data.lines.some((l) => l.smoothed),
+        zoom: series ? zoom : null, hidden: data.lines.filter((l) => isHidden(l.key)).map((l) => l.name.replace(/[\u2066-\u2069]/g, '')),
+      });
+      await exportPng(spec.title, svg, data.lines.filter((l) => !isHidden(l.key)), notes);
     } catch (e) {
       setError(`PNG export failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
+  const csv = () => {
+    const full = spec.kind === 'passAtK' ? buildPassAtKChart(runs) : buildSeriesChart(runs, spec.lines, smoothing, { maxPoints: Infinity });
+    exportCsv(spec.title, full, smoothing);
+  };
+
   return (
-    <section className="chart-card" aria-labelledby={headingId} data-chart={spec.id}>
+    <section className="chart-card" aria-labelledby={headingId} data-chart={spec.id} data-drawn={hasData ? data.rows.length : 0}>
       <header className="chart-head">
         <h3 id={headingId}>{spec.title}</h3>
         <div className="chart-actions">
           <button type="button" className="small" aria-label={`Export ${spec.title} as PNG`} disabled={!hasData} onClick={png}>PNG</button>
-          <button type="button" className="small" aria-label={`Export ${spec.title} as CSV`} disabled={!hasData} onClick={() => exportCsv(spec.title, spec.kind === 'passAtK' ? data : buildSeriesChart(runs, spec.lines, smoothing, Infinity), smoothing)}>CSV</button>
+          <button type="button" className="small" aria-label={`Export ${spec.title} as CSV`} disabled={!hasData} onClick={csv}>CSV</button>
         </div>
       </header>
       <p className="chart-help" title={spec.help}>{spec.help}</p>
       {error && <p className="chart-error" role="alert">{error}</p>}
       <div className="chart-box" ref={box}>
         {!hasData ? (
-          <div className="chart-empty">{anyRows ? 'This run logs nothing for this chart (see Learn).' : 'No data yet: press Start.'}</div>
-        ) : drawn && (
-          <LineChart width={drawn.width} height={HEIGHT} data={drawn.data.rows} margin={{ top: 6, right: 12, bottom: 4, left: -12 }}>
-            <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
-            {spec.kind === 'passAtK' ? (
-              <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
-                tickFormatter={(k: number) => String(k)} fontSize={11} label={{ value: 'k (log2)', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
-            ) : (
-              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} />
-            )}
-            <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={52} />
-            <Tooltip formatter={fmt} labelFormatter={(x) => (spec.kind === 'passAtK' ? `k = ${x}` : `step ${x}`)} isAnimationActive={false} />
-            {drawn.data.lines.map((l) => (
-              <Line key={l.dataKey} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6}
-                dot={drawn.data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
-            ))}
-          </LineChart>
+          <div className="chart-empty">{!anyRows ? 'No data yet: press Start.' : data ? 'This run logs nothing for this chart (see Learn).' : 'Drawing…'}</div>
+        ) : (
+          <Plot spec={spec} data={data} width={drawnTarget!.width} zoom={drawnTarget!.zoom} hidden={hidden.filter((k) => k.startsWith(hiddenKey(spec.id, ''))).join('\n')} />
         )}
       </div>
-      {hasData && (
-        <ul className="chart-legend">
-          {data.lines.map((l) => (
-            <li key={l.dataKey}>
-              <svg width="22" height="8" aria-hidden="true"><line x1="1" y1="4" x2="21" y2="4" stroke={l.color} strokeWidth="2" strokeDasharray={l.dash} /></svg>
-              {l.name}
-            </li>
-          ))}
-        </ul>
-      )}
     </section>
   );
 }
 
+
+interface PlotProps {
+  spec: ChartSpec;
+  data: ChartData;
+  width: number;
+  zoom: StepRange | null;
+  hidden: string; // this chart's hidden keys, one a line (a string, so an unchanged set compares equal)
+}
+
+/** The recharts tree: redrawn only when what it draws changes (not when the card merely re-renders). */
+const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) {
+  const series = spec.kind === 'series';
+  const axes = axisTitles(spec);
+  const hiddenSet = new Set(hidden.split('\n'));
+  const isHidden = (key: string) => hiddenSet.has(hiddenKey(spec.id, key));
+  const brush = series ? rangeIndexes(data.rows.map((r) => r.step as number), zoom) : null;
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => { if (settle.current) clearTimeout(settle.current); }, []);
+  const onBrush = (r: { startIndex?: number; endIndex?: number }) => {
+    if (r.startIndex === undefined || r.endIndex === undefined) return;
+    const rows = data.rows;
+    const whole = r.startIndex <= 0 && r.endIndex >= rows.length - 1;
+    const next: StepRange | null = whole ? null : { from: (rows[r.startIndex].from ?? rows[r.startIndex].step) as number, to: rows[r.endIndex].step as number };
+    if (settle.current) clearTimeout(settle.current);
+    settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
+  };
+  const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
+  const height = HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0);
+  return (
+    <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
+      <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
+      {spec.kind === 'passAtK' ? (
+        <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
+          tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+      ) : (
+        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
+          label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+      )}
+      <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={62}
+        label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
+      <Tooltip formatter={fmt} isAnimationActive={false}
+        labelFormatter={(x, payload) => {
+          if (spec.kind === 'passAtK') return `k = ${x}`;
+          const from = payload?.[0]?.payload?.from as number | undefined;
+          return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
+        }} />
+      {data.lines.map((l) => data.downsampled && l.bandKey ? (
+        <Area key={`${l.key}|band`} dataKey={l.bandKey} name={`${l.name} (logged min–max)`} stroke="none" fill={l.color} fillOpacity={0.15}
+          legendType="none" tooltipType="none" hide={isHidden(l.key)} connectNulls isAnimationActive={false} activeDot={false} />
+      ) : l.smoothed ? (
+        <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
+          legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
+      ) : null)}
+      {data.lines.map((l) => (
+        <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
+          dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
+      ))}
+      <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={{ fontSize: 12, cursor: 'pointer' }}
+        onClick={(entry) => {
+          const line = data.lines.find((l) => l.dataKey === entry.dataKey);
+          if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
+        }} />
+      {series && brush && data.rows.length > 2 && (
+        <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
+      )}
+    </ComposedChart>
+  );
+});
+
 export const ChartCard = memo(
   ChartCardImpl,
-  (a, b) => a.spec === b.spec && a.smoothing === b.smoothing && version(a.spec, a.runs) === version(b.spec, b.runs),
+  (a, b) => a.spec === b.spec && a.smoothing === b.smoothing && a.runNames.join('\n') === b.runNames.join('\n') && version(a.spec, a.runs) === version(b.spec, b.runs),
 );

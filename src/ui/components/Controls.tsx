@@ -2,7 +2,7 @@
 import { useRef } from 'react';
 import { etaSeconds } from '../eta';
 import { startBlockers } from '../form';
-import { exportRun, importRun } from '../runs/actions';
+import { copyLink, exportRun, importRun } from '../runs/actions';
 import { useLab } from '../store/labStore';
 import { useLabController } from './LabContext';
 
@@ -67,6 +67,7 @@ export function Controls() {
       <div className="buttons secondary">
         <button type="button" onClick={() => void exportRun(lab)} disabled={!runId}>Export</button>
         <button type="button" onClick={() => file.current?.click()}>Import</button>
+        <button type="button" onClick={() => void copyLink(lab)} title="Copy a link to this experiment (every setting and the seed)">Copy link</button>
         <input ref={file} type="file" accept=".json,application/json" hidden data-testid="import-file"
           onChange={async (e) => {
             const f = e.target.files?.[0];

@@ -1,4 +1,5 @@
-// What the Runs tab and the Export / Import buttons do: open, rename, delete, compare, export, import.
+// What the Runs tab and the Export / Import / Copy link buttons do: open, rename, delete, compare, export,
+// import, and copy the experiment's link.
 import { downloadBlob, fileSlug } from '../charts/exportChart';
 import { isolate } from '../form';
 import type { Lab } from '../lab';
@@ -74,6 +75,19 @@ export async function importRun(lab: Lab, file: File): Promise<boolean> {
   } catch (e) {
     const msg = e instanceof RunFileError ? e.message : `The import failed: ${e instanceof Error ? e.message : String(e)}`;
     addNotice(lab.store, msg, 'error');
+    return false;
+  }
+}
+
+/** Copy the page's link (the whole experiment and its seed: url.ts), so someone else can run the same. */
+export async function copyLink(lab: Lab): Promise<boolean> {
+  const link = location.href;
+  try {
+    await navigator.clipboard.writeText(link);
+    addNotice(lab.store, 'Link copied: it opens this experiment (every setting and the seed).', 'info', 4000);
+    return true;
+  } catch (e) {
+    addNotice(lab.store, `The browser did not let the page copy (${e instanceof Error ? e.message : String(e)}); the link is the address bar's: ${link}`, 'warn');
     return false;
   }
 }

@@ -12,6 +12,7 @@ import { SCHEMA_DEFAULTS } from '../config';
 import type { ProgressMark } from '../eta';
 import type { Drafts } from '../form';
 import type { RunRecord, Series } from '../../worker/runsDb';
+import type { StepRange } from '../charts/downsample';
 
 export type { Series };
 
@@ -61,6 +62,10 @@ export interface LabState {
   pinned: { prompt: string; gold: string } | null;
   pinnedHistory: TraceRow[]; // fresh samples of the pinned problem, oldest first
   overlays: OverlayRun[];
+  /** The step range every chart shows (a brush on any chart sets it); null: all steps. */
+  zoom: StepRange | null;
+  /** Lines a legend click hid, by chart (charts/legend.ts hiddenKey). */
+  hidden: string[];
   runs: RunRecord[]; // every stored run, newest first
   notices: Notice[];
   deviceLost: string | null;
@@ -92,6 +97,8 @@ export const initialState = (): LabState => ({
   pinned: null,
   pinnedHistory: [],
   overlays: [],
+  zoom: null,
+  hidden: [],
   runs: [],
   notices: [],
   deviceLost: null,

@@ -1,0 +1,188 @@
+// The lab page never stutters while it trains: headless Chromium, a preset training, four imported runs of
+// thousands of steps overlaid, the Charts, Inspector and Runs tabs open in turn (src/bench/node/labPage.ts
+// drives it; `npm run bench` reports the same figures). Then the chart habits, on the same page.
+// What the perf part asserts, and why:
+// - the page's own main-thread work (src/ui/perf.ts times every place it spends any: a batch from the
+//   worker landing in the store with its render, the chart data, each chart's redraw, the runs list) stays
+//   bounded: chart redraws under a fifth of the time (they rest four times their cost: charts/stagger.ts),
+//   all of it under a third. These hold by design on any machine, loaded or not.
+// - the charts stay bounded whatever the series length: new data at most once a second, about one drawn
+//   row per 4 pixels of width (the overlays have 3000 steps each).
+// - main-thread tasks over 50 ms (PerformanceObserver 'longtask'), the longest piece of the page's work and
+//   the longest batch are recorded and written out (test-output/e2e/lab-page-perf.json). A task's length counts the time the
+//   OS gave to other processes too, so on a loaded machine (CI shares two cores with the rest of the suite,
+//   and SwiftShader's training in the worker competes for them) it measures the machine as much as the
+//   page. "0 long tasks, no piece of work over 50 ms" is asserted when the machine was quiet during the
+//   window (1-minute load average under half the cores, before and after); the log says which held.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureLabPage } from '../../src/bench/node/labPage';
+import type { LabPageFigures } from '../../src/bench/report';
+import { readPngText } from '../../src/ui/charts/exportChart';
+import { buildAndServe, launch, OUTPUT, screenshot, type Browser, type Served } from './harness';
+
+let served: Served;
+let b: Browser;
+
+beforeAll(async () => {
+  served = await buildAndServe();
+  b = await launch();
+}, 240_000);
+
+afterAll(async () => {
+  await b?.close();
+  await served?.close();
+});
+
+const PHASES: [tab: 'Charts' | 'Inspector' | 'Runs', seconds: number][] = [['Charts', 25], ['Inspector', 12], ['Runs', 12], ['Charts', 12]];
+
+describe('the lab page while training', { timeout: 600_000 }, () => {
+  let lp: LabPageFigures;
+  let quiet = false;
+
+  it('trains a preset with four long runs overlaid, through every tab, and records its figures', async () => {
+    const load0 = os.loadavg()[0];
+    lp = await measureLabPage(b.page, served.url, { phases: PHASES, overlaySteps: 3000, log: (m) => console.log(m) });
+    const load1 = os.loadavg()[0];
+    quiet = Math.max(load0, load1) < os.cpus().length / 2;
+    mkdirSync(OUTPUT, { recursive: true });
+    writeFileSync(join(OUTPUT, 'lab-page-perf.json'), JSON.stringify({ ...lp, load_average: [load0, load1], quiet }, null, 1));
+    console.log(`lab page: ${lp.training_steps} steps in ${(lp.observed_ms / 1000).toFixed(1)} s; own work ${lp.page_work_ms.toFixed(0)} ms ` +
+      `(${(100 * lp.page_work_share).toFixed(1)}%, ${lp.page_work_ms_per_step?.toFixed(1)} ms/step, longest ${lp.longest_page_work_ms.toFixed(1)} ms); ` +
+      `long tasks ${lp.count} (longest ${lp.max_ms} ms); load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${os.cpus().length} cores; ` +
+      `${JSON.stringify(lp.work)}`);
+    // preconditions: it trained, and the page did the work being judged
+    expect(lp.training_steps).toBeGreaterThan(10);
+    expect(lp.first_paint_ms).not.toBeNull();
+    for (const kind of ['batch', 'chart-data', 'chart-draw', 'runs']) expect(lp.work[kind]?.count ?? 0, kind).toBeGreaterThan(0);
+    await screenshot(b.page, '10-perf-charts');
+  });
+
+  it("the page's own work stays bounded: charts under a fifth of the time, all of it under a third", () => {
+    // chart redraws rest four times their own cost before the next (charts/stagger.ts): at most ~20% by design
+    expect(lp.work['chart-draw'].total_ms / lp.observed_ms).toBeLessThan(0.22);
+    expect(lp.page_work_share).toBeLessThan(1 / 3);
+  });
+
+  it('charts take new data at most once a second and draw about one row per 4 pixels, however long the runs', async () => {
+    expect(lp.work['chart-data'].count).toBeLessThanOrEqual(Math.ceil(lp.observed_ms / 1000) + 1);
+    await b.page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 60_000 });
+    const drawn = await b.page.$$eval('section[data-chart]', (els) => els.map((e) => ({ rows: Number(e.getAttribute('data-drawn')), width: (e.querySelector('.chart-box') as HTMLElement).clientWidth })));
+    expect(drawn.filter((d) => d.rows > 0).length).toBeGreaterThanOrEqual(8);
+    for (const d of drawn) expect(d.rows).toBeLessThanOrEqual(Math.ceil(d.width / 4) + 2);
+  });
+
+  it('no main-thread task over 50 ms after the first paint, and no piece of work over 50 ms, on a quiet machine', () => {
+    console.log(quiet ? 'the machine was quiet: asserting 0 long tasks' : `the machine was busy (load average over half the cores): ${lp.count} long tasks, longest piece of work ${lp.longest_page_work_ms.toFixed(0)} ms, recorded, not judged`);
+    if (quiet) {
+      expect(lp.long_tasks).toEqual([]);
+      expect(lp.longest_page_work_ms).toBeLessThan(50);
+      expect(lp.work.batch.max_ms).toBeLessThan(50);
+    }
+  });
+});
+
+// The chart habits, on the same page: four overlaid runs (same preset and seed, "#1".."#4") and a short one.
+describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, () => {
+  const chart = (id: string) => `section[data-chart="${id}"]`;
+
+  it('every chart has axis titles; overlay legends tell runs of one preset and seed apart', async () => {
+    const { page } = b;
+    await page.getByRole('tab', { name: 'Charts' }).click();
+    await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-drawn')) > 0, chart('reward'));
+    const labels = await page.locator(`${chart('reward')} .recharts-label`).allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['step', 'mean reward']));
+    const titled = await page.$$eval('section[data-chart]', (els) => els.filter((e) => Number(e.getAttribute('data-drawn')) > 0).map((e) => e.querySelectorAll('.recharts-label').length));
+    expect(titled.length).toBeGreaterThanOrEqual(8);
+    for (const n of titled) expect(n).toBe(2);
+    const legend = await page.locator(`${chart('reward')} .recharts-legend-item-text`).allTextContents();
+    expect(legend).toHaveLength(10); // 5 runs x observed, clean
+    expect(new Set(legend).size).toBe(10);
+    for (let i = 1; i <= 4; i++) expect(legend.filter((t) => t.includes(`#${i} (imported)`))).toHaveLength(2);
+  });
+
+  it('long series are down-sampled with their logged min and max drawn faintly behind the line', async () => {
+    const { page } = b;
+    expect(await page.locator(`${chart('reward')} .recharts-area-area`).count()).toBeGreaterThan(0);
+  });
+
+  it('a legend click hides its line and a second click shows it again', async () => {
+    const { page } = b;
+    const curves = () => page.locator(`${chart('reward')} path.recharts-line-curve`).count();
+    const areas = () => page.locator(`${chart('reward')} .recharts-area-area`).count();
+    const [c0, a0] = [await curves(), await areas()];
+    const entry = page.locator(`${chart('reward')} .recharts-legend-item`).filter({ hasText: /#2 \(imported\)\u2069?: clean$/ });
+    await entry.click();
+    await expect.poll(curves).toBe(c0 - 1);
+    await expect.poll(areas).toBe(a0 - 1); // its faint band goes with it
+    expect(await entry.getAttribute('class')).toContain('inactive');
+    expect(await page.locator(`${chart('entropy')} .recharts-legend-item.inactive`).count()).toBe(0); // one chart's legend
+    await entry.click();
+    await expect.poll(curves).toBe(c0);
+  });
+
+  it('the brush zooms every chart to one step range', { timeout: 240_000 }, async () => {
+    const { page } = b;
+    const slide = page.locator(`${chart('reward')} .recharts-brush-traveller`).first();
+    await slide.scrollIntoViewIfNeeded();
+    const box = (await page.locator(`${chart('reward')} .recharts-brush`).boundingBox())!;
+    const t = (await slide.boundingBox())!;
+    await page.mouse.move(t.x + t.width / 2, t.y + t.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, t.y + t.height / 2, { steps: 8 });
+    await page.mouse.up();
+    const note = page.getByTestId('zoom');
+    await note.waitFor({ timeout: 10_000 });
+    const [from, to] = (/Steps (\d+) to (\d+)/.exec((await note.textContent())!)!).slice(1).map(Number);
+    expect(from).toBeGreaterThan(1000);
+    expect(to).toBeGreaterThanOrEqual(2900);
+    // another chart shows the same range: its x ticks lie inside it (charts redraw one at a time, each resting
+    // four times its cost before the next: on a loaded machine a round of all ten takes tens of seconds)
+    const ticks = async (id: string) => (await page.locator(`${chart(id)} .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`).allTextContents()).map(Number);
+    await expect.poll(async () => (await ticks('entropy')).every((x) => x >= from - 1 && x <= to + 1), { timeout: 90_000 }).toBe(true);
+    expect((await ticks('entropy')).length).toBeGreaterThan(1);
+    await screenshot(page, '11-zoomed');
+    await page.getByRole('button', { name: 'Show all steps' }).click();
+    await expect.poll(async () => Math.min(...(await ticks('entropy'))), { timeout: 90_000 }).toBeLessThan(from);
+  });
+
+  it('a PNG export carries the run names, axis titles and smoothing', async () => {
+    const { page } = b;
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Observed vs clean reward as PNG' }).click()]);
+    const path = join(OUTPUT, 'reward-overlay.png');
+    await dl.saveAs(path);
+    const png = new Uint8Array(readFileSync(path));
+    expect(Buffer.from(png.subarray(1, 4)).toString()).toBe('PNG');
+    const text = Object.values(readPngText(png)).join('\n');
+    for (let i = 1; i <= 4; i++) expect(text).toContain(`GRPO, clean reward · seed 1 · #${i} (imported)`);
+    expect(text).toContain('x = step, y = mean reward');
+    expect(text).toContain('Smoothing: EMA 0.60');
+    expect(text).toContain('Observed vs clean reward');
+  });
+
+  it('a full-page capture shows every chart, those below the fold included', async () => {
+    const { page } = b;
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const below = await page.$$eval('section[data-chart]', (els) => els.filter((e) => e.getBoundingClientRect().top > window.innerHeight).map((e) => e.getAttribute('data-chart')));
+    expect(below.length).toBeGreaterThan(2); // precondition: there is something below the fold
+    await page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].every((e) =>
+      e.querySelector('.chart-empty')?.textContent?.includes('logs nothing') || Number(e.getAttribute('data-drawn')) > 0), undefined, { timeout: 30_000 });
+    for (const id of below) expect(await page.locator(`${chart(id!)} path.recharts-line-curve`).count(), id!).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUTPUT, '12-full-page.png'), fullPage: true });
+  });
+
+  it('"Copy link" puts the experiment\'s link on the clipboard', async () => {
+    const { page, context } = b;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByTestId('notice').filter({ hasText: 'Link copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
+    expect(new URL(page.url()).searchParams.get('seed')).toBe('3');
+  });
+
+  it('logged no console errors', () => {
+    expect(b.errors).toEqual([]);
+  });
+});
