@@ -1,6 +1,6 @@
 // Layers that point one way: every import in src/ (static, type-only, re-export or dynamic) goes to the
 // importer's own layer or a lower one, in the order docs/architecture.md writes down. Peers on one line
-// (ui and cli, worker and bench) do not import one another.
+// (ui and cli) do not import one another.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -169,7 +169,14 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     expect(below.length).toBeGreaterThan(2); // precondition: there is something below the fold
     await page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].every((e) =>
       e.querySelector('.chart-empty')?.textContent?.includes('logs nothing') || Number(e.getAttribute('data-drawn')) > 0), undefined, { timeout: 30_000 });
-    for (const id of below) expect(await page.locator(`${chart(id!)} path.recharts-line-curve`).count(), id!).toBeGreaterThan(0);
+    // a chart whose metrics this run does not log says so (e.g. LTE's second round under GRPO); every other draws its lines
+    const drawnBelow: string[] = [];
+    for (const id of below) {
+      if ((await page.locator(`${chart(id!)} .chart-empty`).count()) > 0) continue;
+      drawnBelow.push(id!);
+      expect(await page.locator(`${chart(id!)} path.recharts-line-curve`).count(), id!).toBeGreaterThan(0);
+    }
+    expect(drawnBelow.length).toBeGreaterThan(2); // precondition: charts with data below the fold
     await page.screenshot({ path: join(OUTPUT, '12-full-page.png'), fullPage: true });
   });
 

@@ -6,7 +6,7 @@ import { ConfigError, parseRunConfig } from '../../src/run/config';
 import { encodeRunState } from '../../src/run/runState';
 import { PRESETS } from '../../src/run/presets';
 import { editField, isolate, matchPreset, presetConfig, presetLabel, runName, startBlockers, type Drafts } from '../../src/ui/form';
-import { encodeRunFile, parseRunFile } from '../../src/ui/runs/format';
+import { encodeRunFile, parseRunFile } from '../../src/worker/runFile';
 import { readUrl } from '../../src/ui/url';
 
 const cpu = { kind: 'cpu', adapter: null, software: false, fallbackReason: 'none', compileMs: null } as const;

@@ -3,7 +3,7 @@
 import { parseRunConfig } from '../../run/config';
 import type { MetricRow } from '../../run/records';
 import { getPreset } from '../../run/presets';
-import { encodeRunFile } from '../../ui/runs/format';
+import { encodeRunFile } from '../../worker/runFile';
 
 export function longRunFile(name: string, steps: number, seed: number, evalEvery = 50): string {
   let s = seed >>> 0 || 1;

@@ -4,7 +4,7 @@ import { downloadBlob, fileSlug } from '../charts/exportChart';
 import { isolate } from '../form';
 import type { Lab } from '../lab';
 import { addNotice, toggleOverlay } from '../store/labStore';
-import { encodeRunFile, MAX_IMPORT_BYTES, parseRunFile, RunFileError } from './format';
+import { encodeRunFile, MAX_IMPORT_BYTES, parseRunFile, RunFileError } from '../../worker/runFile';
 
 export async function openRun(lab: Lab, id: string): Promise<void> {
   const run = await lab.db?.load(id);

@@ -2,12 +2,12 @@
 // checkpoint (base64 of runState.ts's safetensors bytes)}. Imports are parsed as data only, checked with zod
 // and a size limit, and every problem is reported in words; nothing is stored unless all of it is valid.
 import { z } from 'zod';
-import { ConfigError, parseRunConfig, type RunConfig } from '../../run/config';
-import type { MetricRow, TraceRow } from '../../run/records';
-import { decodeRunState } from '../../run/runState';
-import { TRACE_FLAGS } from '../../run/traceFlags';
-import type { Checkpoint } from '../../worker/protocol';
-import type { Series } from '../../worker/runsDb';
+import { ConfigError, parseRunConfig, type RunConfig } from '../run/config';
+import type { MetricRow, TraceRow } from '../run/records';
+import { decodeRunState } from '../run/runState';
+import { TRACE_FLAGS } from '../run/traceFlags';
+import type { Checkpoint } from './protocol';
+import type { Series } from './runsDb';
 
 export const RUN_FORMAT = 'misstep-run';
 export const RUN_VERSION = 1;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../../src/run/config';
 import { encodeRunState } from '../../src/run/runState';
-import { bytesToBase64, encodeRunFile, MAX_FILE_TRACES, MAX_IMPORT_BYTES, parseRunFile, RunFileError, type RunFile } from '../../src/ui/runs/format';
-import { trace } from './fixtures';
+import { bytesToBase64, encodeRunFile, MAX_FILE_TRACES, MAX_IMPORT_BYTES, parseRunFile, RunFileError, type RunFile } from '../../src/worker/runFile';
+import { trace } from '../ui/fixtures';
 
 const config = parseRunConfig({ method: 'denoise', model: 'micro', steps: 5, seed: 3 });
 const state = (step: number) => {
