@@ -7,11 +7,13 @@ import { MODEL_PRESETS, type ModelPresetName } from '../model/config';
 import { Decoder } from '../model/decode';
 import { GPT } from '../model/gpt';
 import { buildTrainBatch, type TrainSequence } from '../rl/sequences';
-import { PolicyUpdater } from '../rl/update';
+import { PolicyUpdater, type TrainBatch } from '../rl/update';
 import { getTask } from '../tasks';
+import { checkCorpusMix, corpusExample, type CorpusExample, type CorpusMix } from '../tasks/corpus';
 import { makeProblemSet } from '../tasks/split';
 import { EOS_ID, VOCAB, encode, encodePrompt } from '../tasks/tokenizer';
 import { evaluatePassAtK } from './evaluate';
+import { measureGates, type GateReport } from './gates';
 
 export interface PretrainOptions {
   task: string;
@@ -26,12 +28,21 @@ export interface PretrainOptions {
   stopAtPassAt1: number; // stop at the first check whose sampled Pass@1 reaches this
   finalEvalProblems: number;
   finalEvalSamples: number;
+  corpus: CorpusMix; // the habits mixed into the gold traces (src/tasks/corpus.ts)
+  gates: boolean; // measure the gates of docs/methods.md on the final model and record them in the manifest
   onProgress?: (p: { step: number; maxSteps: number; loss: number; passAt1?: number }) => void;
+  onCheck?: (step: number, model: GPT) => Promise<void>; // awaited at every check (snapshots while sizing a run)
 }
+
+/** The corpus the shipped checkpoints were trained on; docs/methods.md says how these shares were chosen. */
+export const CORPUS_DEFAULTS: CorpusMix = {
+  selfCorrectShare: 0.1, slipContinueShare: 0.1, shortcutShare: 0.3, shortcutAllShare: 0.5, hintShare: 0.3, hintConciseShare: 0.2,
+};
 
 export const PRETRAIN_DEFAULTS: Omit<PretrainOptions, 'task'> = {
   seed: 1, model: 'tiny', maxSteps: 3000, batchSize: 64, lr: 2e-3,
   evalDifficulty: 3, evalEvery: 50, stopAtPassAt1: 0.3, finalEvalProblems: 128, finalEvalSamples: 8,
+  corpus: CORPUS_DEFAULTS, gates: true,
 };
 
 export interface WeakManifest {
@@ -44,12 +55,14 @@ export interface WeakManifest {
   steps: number;
   options: Omit<PretrainOptions, 'onProgress'>;
   eval: { difficulty: number; problems: number; samples: number; 'pass@1': number; 'pass@8': number };
+  gates?: GateReport;
   file: string;
 }
 type GPTConfigLike = (typeof MODEL_PRESETS)[ModelPresetName];
 
 export async function pretrain(backend: Backend, opts: PretrainOptions): Promise<{ model: GPT; manifest: Omit<WeakManifest, 'file'> }> {
   const task = getTask(opts.task);
+  checkCorpusMix(opts.corpus);
   const trainDifficulties = opts.trainDifficulties ?? task.difficulties.filter((d) => d <= opts.evalDifficulty + 1);
   const cfg = MODEL_PRESETS[opts.model];
   const model = new GPT(backend, cfg);
@@ -62,13 +75,12 @@ export async function pretrain(backend: Backend, opts: PretrainOptions): Promise
   let step = 0;
   while (step < opts.maxSteps) {
     const rng = new Rng(opts.seed, 0x9e7 + step);
-    const seqs: TrainSequence[] = [];
+    const examples: CorpusExample[] = [];
     for (let i = 0; i < opts.batchSize; i++) {
       const p = task.generate(rng, rng.pick(trainDifficulties), 'train');
-      const completion = [...encode(p.gold), EOS_ID];
-      seqs.push({ context: encodePrompt(p.prompt), prefix: [], completion, logps: completion.map(() => 0), advantage: 1, mode: TokenMode.ON_POLICY, part: 0 });
+      examples.push(corpusExample(task, p, rng, opts.corpus));
     }
-    const { batch } = buildTrainBatch(seqs, 'dapo', maxLen, cfg.maxT);
+    const batch = corpusBatch(examples, cfg.maxT);
     const res = await updater.step(batch, {
       lr: opts.lr, weightDecay: 0, maxGradNorm: 1, beta1: 0.9, beta2: 0.999,
       loss: { epsLow: 0.2, epsHigh: 0.2, beta: 0, gamma: 0.1 },
@@ -80,15 +92,17 @@ export async function pretrain(backend: Backend, opts: PretrainOptions): Promise
     if (step % opts.evalEvery === 0) {
       const r = await evaluatePassAtK(decoder, task, checkProblems, { ...evalOpts, samples: 4, step });
       passAt1 = r.passAtK[1];
+      await opts.onCheck?.(step, model);
     }
     opts.onProgress?.({ step, maxSteps: opts.maxSteps, loss, passAt1 });
     if (passAt1 !== undefined && passAt1 >= opts.stopAtPassAt1) break;
   }
+  const gates = opts.gates ? await measureGates(decoder, task, { difficulty: opts.evalDifficulty, seed: opts.seed }) : undefined;
   const finalProblems = makeProblemSet(task, opts.seed + 2, opts.evalDifficulty, 'eval', opts.finalEvalProblems);
   const final = await evaluatePassAtK(decoder, task, finalProblems, { ...evalOpts, samples: opts.finalEvalSamples, step: 0 });
   decoder.destroy();
   updater.destroy();
-  const { onProgress: _onProgress, ...options } = opts;
+  const { onProgress: _onProgress, onCheck: _onCheck, ...options } = opts;
   return {
     model,
     manifest: {
@@ -98,8 +112,38 @@ export async function pretrain(backend: Backend, opts: PretrainOptions): Promise
         difficulty: opts.evalDifficulty, problems: finalProblems.length, samples: opts.finalEvalSamples,
         'pass@1': round4(final.passAtK[1]), 'pass@8': round4(final.passAtK[opts.finalEvalSamples] ?? NaN),
       },
+      ...(gates ? { gates } : {}),
     },
   };
+}
+
+/**
+ * The training batch of a list of corpus examples: BOS + prompt as context, the completion and EOS as targets,
+ * untrained segments (slips) at loss weight 0, every trained token weighted 1 / (trained tokens in the batch).
+ * An example too long for the context with its hint is used without the hint.
+ */
+export function corpusBatch(examples: readonly CorpusExample[], maxT: number): TrainBatch {
+  const seqs: TrainSequence[] = [];
+  const trainedMasks: boolean[][] = [];
+  for (const ex of examples) {
+    let context = encodePrompt(ex.prompt);
+    const completion: number[] = [];
+    const trained: boolean[] = [];
+    for (const seg of ex.segments) for (const id of encode(seg.text)) { completion.push(id); trained.push(seg.trained); }
+    completion.push(EOS_ID);
+    trained.push(true);
+    if (context.length + completion.length > maxT + 1) context = encodePrompt(ex.prompt.slice(ex.hint.length));
+    seqs.push({ context, prefix: [], completion, logps: completion.map(() => 0), advantage: 1, mode: TokenMode.ON_POLICY, part: 0 });
+    trainedMasks.push(trained);
+  }
+  const { batch } = buildTrainBatch(seqs, 'dapo', 1, maxT);
+  const total = trainedMasks.reduce((a, m) => a + m.filter(Boolean).length, 0);
+  seqs.forEach((s, b) => {
+    trainedMasks[b].forEach((isTrained, j) => {
+      batch.tokenData[(b * batch.T + s.context.length + j - 1) * 3 + 1] = isTrained ? 1 / total : 0;
+    });
+  });
+  return batch;
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
