@@ -1,9 +1,10 @@
-// npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--out DIR]
+// npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--mixed-steps N] [--gold-from DIR] [--out DIR]
 // Trains the shipped weak checkpoints on the CPU backend and writes DIR/<task>-weak.safetensors and
 // DIR/<task>-weak.json (the manifest: config, tokenizer, seed, steps, measured Pass@1 / Pass@8).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveCheckpoint } from '../model/checkpoint';
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import { MODEL_PRESETS } from '../model/config';
 import { PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
 import { TASKS } from '../tasks';
 import { intFlag, parseArgs, stringFlag } from './args';
@@ -15,12 +16,13 @@ import { ProgressBar } from './progress';
  * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces (methods.md section 4).
  */
 const WEAK_VARIANTS = [
-  { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3 },
-  { name: 'weaker', model: 'micro', stopAtPassAt1: 0.15 },
+  { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3, mixedSteps: PRETRAIN_DEFAULTS.mixedSteps },
+  { name: 'weaker', model: 'micro', stopAtPassAt1: 0.15, mixedSteps: PRETRAIN_DEFAULTS.mixedSteps },
 ] as const;
 
-const HELP = `npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--out DIR] [--backend cpu|webgpu]
-Supervised training on gold traces, stopped early to give a weak policy (see docs/architecture.md).
+const HELP = `npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--mixed-steps N] [--gold-from DIR] [--out DIR] [--backend cpu|webgpu]
+Supervised training on gold traces, stopped early, then N steps on the mixed corpus (docs/methods.md).
+--gold-from DIR: skip the gold stage, starting from DIR/<task>-<variant>.safetensors and its manifest's steps.
 Defaults: --task all --seed ${PRETRAIN_DEFAULTS.seed} --steps ${PRETRAIN_DEFAULTS.maxSteps} --out public/checkpoints --backend cpu`;
 
 async function main() {
@@ -36,8 +38,14 @@ async function main() {
     const opts = {
       ...PRETRAIN_DEFAULTS, model: variant.model, stopAtPassAt1: variant.stopAtPassAt1, task,
       seed: intFlag(args, 'seed', PRETRAIN_DEFAULTS.seed)!, maxSteps: intFlag(args, 'steps', PRETRAIN_DEFAULTS.maxSteps)!,
+      mixedSteps: intFlag(args, 'mixed-steps', variant.mixedSteps)!,
     };
-    const bar = new ProgressBar(opts.maxSteps, `pretrain ${task}-${variant.name}`);
+    const goldFrom = stringFlag(args, 'gold-from');
+    const init = goldFrom === undefined ? undefined : {
+      params: loadCheckpoint(new Uint8Array(readFileSync(join(goldFrom, `${task}-${variant.name}.safetensors`))), MODEL_PRESETS[variant.model]).params,
+      steps: (JSON.parse(readFileSync(join(goldFrom, `${task}-${variant.name}.json`), 'utf8')) as { steps: number }).steps,
+    };
+    const bar = new ProgressBar(opts.maxSteps + opts.mixedSteps, `pretrain ${task}-${variant.name}`);
     let lastCheck = '';
     const { model, manifest } = await pretrain(backend, {
       ...opts,
@@ -45,7 +53,7 @@ async function main() {
         if (p.passAt1 !== undefined) lastCheck = ` pass@1(d${opts.evalDifficulty})=${p.passAt1.toFixed(2)}`;
         bar.update(p.step, `loss ${p.loss.toFixed(3)}${lastCheck}`);
       },
-    });
+    }, init);
     bar.done();
     const params = (await backend.read(model.params)) as Float32Array;
     const file = `${task}-${variant.name}.safetensors`;

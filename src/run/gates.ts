@@ -23,7 +23,7 @@ export interface GateSettings {
 }
 
 export const GATE_DEFAULTS: Omit<GateSettings, 'difficulty' | 'seed'> = {
-  problems: 1024, hintProblems: 256, prefixProblems: 512, samples: 8, maxCompletionLength: 48,
+  problems: 1280, hintProblems: 256, prefixProblems: 512, samples: 8, maxCompletionLength: 48,
 };
 
 /** The thresholds, in one place: the manifest records them beside the measured values. */
@@ -38,11 +38,25 @@ export const GATE_THRESHOLDS = {
   shortcutAccuracyMaxRatio: 0.75, // "clearly lower": shortcut accuracy at most this share of full-trace accuracy
 };
 
+/** Whether a gate's measured values pass its thresholds: the one place each gate is judged. */
+export const GATE_JUDGES: Record<string, (m: Record<string, number>) => boolean> = {
+  'weak band': (m) => m['pass@1'] >= GATE_THRESHOLDS.passAt1[0] && m['pass@1'] <= GATE_THRESHOLDS.passAt1[1]
+    && m['majority@8'] - m['pass@1'] >= GATE_THRESHOLDS.majorityMargin - 1e-9,
+  'random hint harmless': (m) => Math.abs(m.hinted - m.bare) <= GATE_THRESHOLDS.randomHintMaxDrop + 1e-9,
+  'own hint helps': (m) => m.groups >= GATE_THRESHOLDS.minNonePassGroups && m['solved/hinted'] > m['solved/bare'],
+  retraction: (m) => m.recovered_by_retraction >= GATE_THRESHOLDS.retractionRecovery[0]
+    && m.recovered_by_retraction <= GATE_THRESHOLDS.retractionRecovery[1]
+    && m.false_after_correct_prefix < GATE_THRESHOLDS.falseRetractionMax && m.false_in_bare < GATE_THRESHOLDS.falseRetractionMax,
+  shortcuts: (m) => m.share >= GATE_THRESHOLDS.shortcutShare[0] && m.share <= GATE_THRESHOLDS.shortcutShare[1]
+    && m['acc/shortcut'] <= GATE_THRESHOLDS.shortcutAccuracyMaxRatio * m['acc/full'] && m['rpr/correct'] > m['rpr/wrong'],
+};
+
 export interface GateResult {
   name: string;
   pass: boolean;
   measured: Record<string, number>;
   threshold: string;
+  note?: string; // why a failed gate could not be met (written after measurement; a test requires it)
 }
 
 export interface GateReport {
@@ -90,6 +104,15 @@ export async function measureGates(decoder: Decoder, task: Task, opts: { difficu
       return { text, verdict: task.verify(reqs[i].problem, text), truncated: o.truncated };
     });
   };
+  // Like LTE: drop answers from a hint until hint + prompt + the completion budget fit the context.
+  const maxContext = decoder.model.cfg.maxT - s.maxCompletionLength;
+  const fittedHint = (answers: readonly string[], truncation: Truncation, p: Problem): string => {
+    for (let keep = answers.length; keep >= 0; keep--) {
+      const hint = task.hint(answers.slice(0, keep), truncation);
+      if (encodePrompt(hint + p.prompt).length <= maxContext) return hint;
+    }
+    return '';
+  };
   const groups = (ps: readonly Problem[], context: (p: Problem) => string) =>
     ps.flatMap((p) => Array.from({ length: s.samples }, () => ({ problem: p, context: context(p) })));
   const gates: GateResult[] = [];
@@ -101,7 +124,7 @@ export async function measureGates(decoder: Decoder, task: Task, opts: { difficu
   const passAt1 = acc(bare);
   const majority = problems.filter((p, g) => majorityVote(group(bare, g).map((x) => x.verdict.answer)).label === p.answer).length / problems.length;
   gates.push({
-    name: 'weak band', pass: passAt1 >= T.passAt1[0] && passAt1 <= T.passAt1[1] && majority - passAt1 >= T.majorityMargin,
+    name: 'weak band', pass: false,
     measured: { 'pass@1': round4(passAt1), 'majority@8': round4(majority), problems: problems.length },
     threshold: `pass@1 in [${T.passAt1.join(', ')}], majority@8 - pass@1 >= ${T.majorityMargin}`,
   });
@@ -109,26 +132,29 @@ export async function measureGates(decoder: Decoder, task: Task, opts: { difficu
   // 2a. A hint of random wrong answers must not move accuracy (the question's position must not matter).
   const hintRng = new Rng(s.seed, 0x4147);
   const hintSet = problems.slice(0, s.hintProblems);
-  const randomHints = new Map(hintSet.map((p) => [p, task.hint(Array.from({ length: hintRng.int(1, 3) }, () => randomWrongAnswer(p.answer, hintRng)), 'none')]));
+  const randomHints = new Map(hintSet.map((p) => [p, fittedHint(Array.from({ length: hintRng.int(1, 3) }, () => randomWrongAnswer(p.answer, hintRng)), 'none', p)]));
   const hinted = await sample(groups(hintSet, (p) => randomHints.get(p)! + p.prompt));
   const bareOnHintSet = acc(bare.slice(0, hintSet.length * s.samples));
   const hintedAcc = acc(hinted);
   gates.push({
-    name: 'random hint harmless', pass: Math.abs(hintedAcc - bareOnHintSet) <= T.randomHintMaxDrop,
-    measured: { bare: round4(bareOnHintSet), hinted: round4(hintedAcc), problems: hintSet.length },
+    name: 'random hint harmless', pass: false,
+    measured: {
+      bare: round4(bareOnHintSet), hinted: round4(hintedAcc), problems: hintSet.length,
+      'hint_chars/mean': round4(hintSet.reduce((a, p) => a + randomHints.get(p)!.length, 0) / Math.max(1, hintSet.length)),
+    },
     threshold: `|hinted - bare| <= ${T.randomHintMaxDrop}`,
   });
 
   // 2b. On none-pass groups, LTE's hint of the group's own wrong answers against as many bare samples more.
   const nonePass = problems.map((p, g) => ({ p, g })).filter(({ g }) => group(bare, g).every((x) => !x.verdict.correct));
-  const ownHint = (g: number): string => {
+  const ownHint = (p: Problem, g: number): string => {
     const members = group(bare, g);
     const wrong = [...new Set(members.map((x) => x.verdict.answer).filter((a): a is string => a !== null))];
     const truncated = members.filter((x) => x.truncated).length;
     const truncation: Truncation = truncated === 0 ? 'none' : truncated === members.length ? 'all' : 'some';
-    return task.hint(wrong, truncation);
+    return fittedHint(wrong, truncation, p);
   };
-  const hintFor = new Map(nonePass.map(({ p, g }) => [p, ownHint(g)]));
+  const hintFor = new Map(nonePass.map(({ p, g }) => [p, ownHint(p, g)]));
   const nonePassProblems = nonePass.map(({ p }) => p);
   const ownHinted = await sample(groups(nonePassProblems, (p) => hintFor.get(p)! + p.prompt));
   const moreBare = await sample(groups(nonePassProblems, (p) => p.prompt));
@@ -136,7 +162,7 @@ export async function measureGates(decoder: Decoder, task: Task, opts: { difficu
   const solvedHint = solved(ownHinted);
   const solvedBare = solved(moreBare);
   gates.push({
-    name: 'own hint helps', pass: nonePassProblems.length >= T.minNonePassGroups && solvedHint > solvedBare,
+    name: 'own hint helps', pass: false,
     measured: {
       groups: nonePassProblems.length, 'solved/hinted': round4(solvedHint), 'solved/bare': round4(solvedBare),
       'acc/hinted': round4(acc(ownHinted)), 'acc/bare': round4(acc(moreBare)),
@@ -164,8 +190,7 @@ export async function measureGates(decoder: Decoder, task: Task, opts: { difficu
   const falseAfterCorrect = afterCorrect.filter((x, i) => x.text.slice(correctPrefixes[i].prefix.length).startsWith('!')).length / afterCorrect.length;
   const falseInBare = bare.filter((x) => x.verdict.falseRetractions > 0).length / bare.length;
   gates.push({
-    name: 'retraction', pass: recoveredByRetraction >= T.retractionRecovery[0] && recoveredByRetraction <= T.retractionRecovery[1]
-      && falseAfterCorrect < T.falseRetractionMax && falseInBare < T.falseRetractionMax,
+    name: 'retraction', pass: false,
     measured: {
       'recovered_by_retraction': round4(recoveredByRetraction), 'retracted_after_wrong': round4(anyRetractionAfterWrong),
       'false_after_correct_prefix': round4(falseAfterCorrect), 'false_in_bare': round4(falseInBare), prefixes: prefixSet.length,
@@ -185,8 +210,7 @@ export async function measureGates(decoder: Decoder, task: Task, opts: { difficu
   const accShort = acc(shortcuts);
   const accFull = acc(full);
   gates.push({
-    name: 'shortcuts', pass: shortcutShare >= T.shortcutShare[0] && shortcutShare <= T.shortcutShare[1]
-      && accShort <= T.shortcutAccuracyMaxRatio * accFull && rprCorrect > rprWrong,
+    name: 'shortcuts', pass: false,
     measured: {
       share: round4(shortcutShare), 'acc/shortcut': round4(accShort), 'acc/full': round4(accFull),
       'rpr/correct': round4(rprCorrect), 'rpr/wrong': round4(rprWrong),
@@ -194,6 +218,7 @@ export async function measureGates(decoder: Decoder, task: Task, opts: { difficu
     threshold: `share in [${T.shortcutShare.join(', ')}], acc/shortcut <= ${T.shortcutAccuracyMaxRatio} x acc/full, rpr/correct > rpr/wrong`,
   });
 
+  for (const g of gates) g.pass = GATE_JUDGES[g.name](g.measured);
   const { difficulty: _d, ...settings } = s;
   return { difficulty: s.difficulty, settings, gates, allPass: gates.every((g) => g.pass) };
 }

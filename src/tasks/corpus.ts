@@ -81,7 +81,8 @@ export function slipAnswers(task: Task, problem: Problem, rng: Rng, count: numbe
 
 /** One corpus example for a problem: the trace kind and the hint drawn from `mix` with `rng`. */
 export function corpusExample(task: Task, problem: Problem, rng: Rng, mix: CorpusMix): CorpusExample {
-  const u = rng.next();
+  // No draw for a share that is 0, so the gold-only mix draws exactly what gold-only pretraining always drew.
+  const u = mix.selfCorrectShare + mix.slipContinueShare + mix.shortcutShare > 0 ? rng.next() : 1;
   const kind: CorpusKind =
     u < mix.selfCorrectShare ? 'selfCorrect'
       : u < mix.selfCorrectShare + mix.slipContinueShare ? 'slipContinue'
@@ -108,7 +109,7 @@ export function corpusExample(task: Task, problem: Problem, rng: Rng, mix: Corpu
     segments = [{ text: gold, trained: true }];
   }
   let hint = '';
-  if (kind !== 'slipContinue' && rng.next() < mix.hintShare) {
+  if (kind !== 'slipContinue' && mix.hintShare > 0 && rng.next() < mix.hintShare) {
     const answers = slipAnswers(task, problem, rng, rng.int(1, 3)).filter((a) => a !== problem.answer);
     if (answers.length > 0) hint = task.hint(answers, rng.next() < mix.hintConciseShare ? 'some' : 'none');
   }
