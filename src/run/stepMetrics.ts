@@ -7,7 +7,7 @@ import type { StepSample } from '../rl/methods/samples';
 import type { RewardResult } from '../rl/rewards';
 import type { UpdateResult } from '../rl/update';
 import { decode } from '../tasks/tokenizer';
-import { EOS_ID } from '../backend/backend';
+import { BOS_ID, EOS_ID, PAD_ID } from '../backend/backend';
 import type { RunConfig } from './config';
 import type { MetricRow, TraceRow } from './records';
 
@@ -119,7 +119,9 @@ export function traceRows(step: number, samples: readonly StepSample[], limit: n
         advantage: s.advantage, trained: s.trained, first_wrong_step: s.verdict.firstWrongStep,
         retractions: s.verdict.retractions, recovered_at: s.verdict.recoveredAt,
         steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction })),
-        logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
+        // One per character: a sampled PAD (it ends the row) or BOS decodes to nothing, so its log-prob goes too.
+        logprobs: s.out.logps.slice(0, completionTokens.length).filter((_, i) => completionTokens[i] !== PAD_ID && completionTokens[i] !== BOS_ID)
+          .map((v) => Math.round(v * 1e4) / 1e4),
       });
     }
   }
