@@ -1,6 +1,6 @@
 // npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--mixed-steps N] [--gold-from DIR] [--out DIR]
 // Trains the shipped weak checkpoints on the CPU backend and writes DIR/<task>-weak.safetensors and
-// DIR/<task>-weak.json (the manifest: config, tokenizer, seed, steps, measured Pass@1 / Pass@8).
+// DIR/<task>-weak.json (the manifest: config, tokenizer, seed, steps, corpus, measured Pass@1 / Pass@8 and gates).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
