@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import { MODEL_PRESETS } from '../model/config';
-import { PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
+import { MIXED_STEPS, PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
 import { TASKS } from '../tasks';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { createNodeBackend } from './nodeBackend';
@@ -16,8 +16,8 @@ import { ProgressBar } from './progress';
  * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces (methods.md section 4).
  */
 const WEAK_VARIANTS = [
-  { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3, mixedSteps: PRETRAIN_DEFAULTS.mixedSteps },
-  { name: 'weaker', model: 'micro', stopAtPassAt1: 0.15, mixedSteps: PRETRAIN_DEFAULTS.mixedSteps },
+  { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3 },
+  { name: 'weaker', model: 'micro', stopAtPassAt1: 0.15 },
 ] as const;
 
 const HELP = `npm run pretrain -- [--task addition|chain|all] [--seed S] [--steps MAX] [--mixed-steps N] [--gold-from DIR] [--out DIR] [--backend cpu|webgpu]
@@ -38,7 +38,7 @@ async function main() {
     const opts = {
       ...PRETRAIN_DEFAULTS, model: variant.model, stopAtPassAt1: variant.stopAtPassAt1, task,
       seed: intFlag(args, 'seed', PRETRAIN_DEFAULTS.seed)!, maxSteps: intFlag(args, 'steps', PRETRAIN_DEFAULTS.maxSteps)!,
-      mixedSteps: intFlag(args, 'mixed-steps', variant.mixedSteps)!,
+      mixedSteps: intFlag(args, 'mixed-steps', MIXED_STEPS[task] ?? PRETRAIN_DEFAULTS.mixedSteps)!,
     };
     const goldFrom = stringFlag(args, 'gold-from');
     const init = goldFrom === undefined ? undefined : {

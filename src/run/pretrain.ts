@@ -41,6 +41,9 @@ export const CORPUS_DEFAULTS: CorpusMix = {
   selfCorrectShare: 0.1, slipContinueShare: 0.1, shortcutShare: 0.3, shortcutAllShare: 0.5, hintShare: 0, hintConciseShare: 0.2,
 };
 
+/** Mixed-stage steps per task: 300 put addition in the weak band; chain needed 450 (docs/methods.md). */
+export const MIXED_STEPS: Record<string, number> = { addition: 300, chain: 450 };
+
 export const PRETRAIN_DEFAULTS: Omit<PretrainOptions, 'task'> = {
   seed: 1, model: 'tiny', maxSteps: 3000, batchSize: 64, lr: 2e-3,
   evalDifficulty: 3, evalEvery: 50, stopAtPassAt1: 0.3, finalEvalProblems: 128, finalEvalSamples: 8,
