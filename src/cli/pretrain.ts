@@ -1,10 +1,11 @@
-// npm run make-checkpoints -- [--task addition|chain|all] [--seed S] [--steps MAX] [--out DIR] [--backend cpu|webgpu]
+// npm run make-checkpoints -- [--task addition|chain|all] [--seed S] [--steps MAX] [--mixed-steps N] [--gold-from DIR] [--out DIR] [--backend cpu|webgpu]
 // Trains the shipped weak checkpoints on the CPU backend and writes DIR/<task>-weak.safetensors and
-// DIR/<task>-weak.json (the manifest: config, tokenizer, seed, steps, measured Pass@1 / Pass@8).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// DIR/<task>-weak.json (the manifest: config, tokenizer, seed, steps, corpus, measured Pass@1 / Pass@8 and gates).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveCheckpoint } from '../model/checkpoint';
-import { PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
+import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
+import { MODEL_PRESETS } from '../model/config';
+import { MIXED_STEPS, PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
 import { TASKS } from '../tasks';
 import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
 import { createNodeBackend } from './nodeBackend';
@@ -23,13 +24,16 @@ const WEAK_VARIANTS = [
 const FLAGS = {
   task: { kind: 'string', value: 'T', help: 'which task\'s checkpoints', choices: [...Object.keys(TASKS), 'all'], default: 'all' },
   seed: { kind: 'int', value: 'S', help: 'random seed', default: PRETRAIN_DEFAULTS.seed },
-  steps: { kind: 'int', value: 'MAX', help: 'most steps per checkpoint (each stops early once weak enough)', default: PRETRAIN_DEFAULTS.maxSteps },
+  steps: { kind: 'int', value: 'MAX', help: 'most gold-stage steps per checkpoint (each stops early once weak enough)', default: PRETRAIN_DEFAULTS.maxSteps },
+  'mixed-steps': { kind: 'int', value: 'N', help: 'steps on the mixed corpus after the gold stage (default: the task\'s own, see docs/methods.md)' },
+  'gold-from': { kind: 'string', value: 'DIR', help: 'skip the gold stage: start from DIR/<task>-<variant>.safetensors and its manifest\'s steps' },
   out: { kind: 'string', value: 'DIR', help: 'where the checkpoints are written (the shipped ones live there)', default: 'public/checkpoints' },
   backend: { kind: 'string', value: 'B', help: 'where the maths runs', choices: ['cpu', 'webgpu'], default: 'cpu' },
 } as const;
 
 const HELP = `Usage: npm run make-checkpoints -- [options]
-Supervised training on gold traces, stopped early to give a weak policy (see docs/architecture.md).
+Supervised training on gold traces, stopped early, then N steps on the mixed corpus (slips, self-corrections,
+shortcuts): a weak policy with a base model's habits (see docs/methods.md, "The pretraining world").
 
 ${formatFlags(FLAGS)}`;
 
@@ -45,8 +49,14 @@ async function main() {
     const opts = {
       ...PRETRAIN_DEFAULTS, model: variant.model, stopAtPassAt1: variant.stopAtPassAt1, task,
       seed: args.seed, maxSteps: args.steps,
+      mixedSteps: args['mixed-steps'] ?? MIXED_STEPS[task] ?? PRETRAIN_DEFAULTS.mixedSteps,
     };
-    const bar = new ProgressBar(opts.maxSteps, `pretrain ${task}-${variant.name}`);
+    const goldFrom = args['gold-from'];
+    const init = goldFrom === undefined ? undefined : {
+      params: loadCheckpoint(new Uint8Array(readFileSync(join(goldFrom, `${task}-${variant.name}.safetensors`))), MODEL_PRESETS[variant.model]).params,
+      steps: (JSON.parse(readFileSync(join(goldFrom, `${task}-${variant.name}.json`), 'utf8')) as { steps: number }).steps,
+    };
+    const bar = new ProgressBar(opts.maxSteps + opts.mixedSteps, `pretrain ${task}-${variant.name}`);
     let lastCheck = '';
     const { model, manifest } = await pretrain(backend, {
       ...opts,
@@ -54,7 +64,7 @@ async function main() {
         if (p.passAt1 !== undefined) lastCheck = ` pass@1(d${opts.evalDifficulty})=${p.passAt1.toFixed(2)}`;
         bar.update(p.step, `loss ${p.loss.toFixed(3)}${lastCheck}`);
       },
-    });
+    }, init);
     bar.done();
     const params = (await backend.read(model.params)) as Float32Array;
     const file = `${task}-${variant.name}.safetensors`;

@@ -23,6 +23,7 @@ export const EVAL_STREAM = 0x40000000;
 export interface PassAtKResult {
   n: number;
   passAtK: Record<number, number>; // k -> mean pass@k over problems, k = 1, 2, 4, ..., n
+  correctCounts: number[]; // per problem (the shipped manifests record them, so a test can re-measure them exactly)
 }
 
 export async function evaluatePassAtK(decoder: Decoder, task: Task, problems: readonly Problem[], s: EvalSettings): Promise<PassAtKResult> {
@@ -35,7 +36,7 @@ export async function evaluatePassAtK(decoder: Decoder, task: Task, problems: re
     return c;
   });
   const curve = passAtKCurve(correctCounts.map((c) => ({ n: s.samples, c })));
-  return { n: s.samples, passAtK: Object.fromEntries(curve.map((p) => [p.k, p.passAtK])) };
+  return { n: s.samples, passAtK: Object.fromEntries(curve.map((p) => [p.k, p.passAtK])), correctCounts };
 }
 
 export interface NoisyPrefixCase {

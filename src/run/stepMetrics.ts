@@ -8,7 +8,7 @@ import { prefixHoldsError, recoveryKind, retractionsFrom } from '../rl/recovery'
 import type { UpdateResult } from '../rl/update';
 import type { Verdict } from '../tasks/task';
 import { decode } from '../tasks/tokenizer';
-import { EOS_ID, TOKEN_STATS } from '../backend/backend';
+import { BOS_ID, EOS_ID, PAD_ID, TOKEN_STATS } from '../backend/backend';
 import type { RunConfig } from './config';
 import { OWNED_METRICS, type MetricRow, type TraceRow } from './records';
 import { traceFlags } from './traceFlags';
@@ -154,7 +154,9 @@ export function traceRow(step: number, s: StepSample, group = s.group): TraceRow
     retractions: s.verdict.retractions, recovered_at: s.verdict.recoveredAt,
     steps: s.verdict.steps.map((v) => ({ text: v.text, ok: v.ok, retracted: v.retracted, isRetraction: v.isRetraction, start: v.start, end: v.end })),
     answer_start: conclusionStart(s.text, s.verdict),
-    logprobs: s.out.logps.slice(0, completionTokens.length).map((v) => Math.round(v * 1e4) / 1e4),
+    // One per character: a sampled PAD (it ends the row) or BOS decodes to nothing, so its log-prob goes too.
+    logprobs: s.out.logps.slice(0, completionTokens.length).filter((_, i) => completionTokens[i] !== PAD_ID && completionTokens[i] !== BOS_ID)
+      .map((v) => Math.round(v * 1e4) / 1e4),
     flags: traceFlags({
       kind: s.kind, hint: s.hint, prefix: decode(s.request.prefix), flipped: s.flipped, correct: s.verdict.correct, answer: s.verdict.answer,
       retractions: s.verdict.retractions, recoveredAt: s.verdict.recoveredAt, steps: s.verdict.steps,

@@ -25,9 +25,10 @@ export interface Verdict {
   steps: StepVerdict[];
   firstWrongStep: number | null; // index into steps of the first step that is not ok, or null
   retractions: number; // how many '!' steps
+  falseRetractions: number; // how many '!' steps retracted a step that was ok
   recoveredAt: number | null; // index of the first retraction step that replaced a wrong step by a correct one
   answer: string | null; // the parsed final answer, or null when there is none ('>' missing or malformed)
-  correct: boolean; // answer === problem.answer
+  correct: boolean; // answer === problem.answer, and at most MAX_FALSE_RETRACTIONS false retractions (trace.ts)
 }
 
 export interface Injection {

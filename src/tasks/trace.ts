@@ -13,6 +13,9 @@
 //    (after the '!') is judged in the retracted step's place, against the same kept steps before it.
 //    A '!' with nothing to retract is malformed (not ok) but its body still takes the next position, so one
 //    stray marker does not make every later step look wrong.
+//  - A retraction of a step that was right is a false retraction. One is tolerated (a model that checks once);
+//    with more than MAX_FALSE_RETRACTIONS the trace is not correct whatever its answer, so a policy cannot pad
+//    its traces with '!' redoing right steps (retraction spam, which a reward on the trace patterns would pay).
 //  - Steps are judged against the kept steps before them, so an error propagates only once: a step computed
 //    correctly from a wrong earlier result is ok; only the step where the error happened is not.
 import type { StepVerdict, Verdict } from './task';
@@ -65,6 +68,9 @@ export type StepJudge = (body: string, keptBefore: readonly string[]) => boolean
 
 export const RETRACTION_MARK = '!';
 
+/** False retractions (a '!' that redoes a right step) a correct trace may hold; see the rules above. */
+export const MAX_FALSE_RETRACTIONS = 1;
+
 /** The step-by-step verdict on a completion (see the rules at the top of this file). */
 export function verifyTrace(completion: string, goldAnswer: string, judge: StepJudge): Verdict {
   const parsed = parseTrace(completion);
@@ -72,6 +78,7 @@ export function verifyTrace(completion: string, goldAnswer: string, judge: StepJ
   const keptBodies: string[] = [];
   const keptIndices: number[] = [];
   let retractions = 0;
+  let falseRetractions = 0;
   let recoveredAt: number | null = null;
 
   parsed.steps.forEach((step, index) => {
@@ -87,6 +94,7 @@ export function verifyTrace(completion: string, goldAnswer: string, judge: StepJ
       } else {
         const retracted = steps[retractedIndex];
         retracted.retracted = true;
+        if (retracted.ok) falseRetractions++;
         ok = judge(body, keptBodies);
         if (ok && !retracted.ok && recoveredAt === null) recoveredAt = index;
       }
@@ -103,9 +111,10 @@ export function verifyTrace(completion: string, goldAnswer: string, judge: StepJ
     steps,
     firstWrongStep: firstWrong === -1 ? null : firstWrong,
     retractions,
+    falseRetractions,
     recoveredAt,
     answer: parsed.answer,
-    correct: parsed.answer !== null && parsed.answer === goldAnswer,
+    correct: parsed.answer !== null && parsed.answer === goldAnswer && falseRetractions <= MAX_FALSE_RETRACTIONS,
   };
 }
 

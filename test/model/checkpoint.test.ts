@@ -64,15 +64,17 @@ describe('checkpoints', () => {
       const manifest = JSON.parse(readFileSync(`${CHECKPOINT_DIR}${name}.json`, 'utf8'));
       expect(ck.config).toEqual(manifest.config);
       expect(ck.metadata.steps).toBe(String(manifest.steps));
-      expect(manifest.eval['pass@1']).toBeGreaterThan(0.1); // weak, but not useless ...
-      expect(manifest.eval['pass@1']).toBeLessThan(0.5); // ... and making real mistakes
+      // weak, but not useless, and making real mistakes; the weaker one (DenoiseRL's source of wrong traces,
+      // trained on the same corpus with its shortcuts) is further down
+      expect(manifest.eval['pass@1']).toBeGreaterThan(name.endsWith('-weaker') ? 0.02 : 0.1);
+      expect(manifest.eval['pass@1']).toBeLessThan(0.5);
       expect(readFileSync(`${CHECKPOINT_DIR}${name}.safetensors`).length).toBeLessThan(2 * 1024 * 1024);
     }
   });
 
   it('pretraining is deterministic in its seed (the shipped manifests are reproducible)', async () => {
     const run = async () => {
-      const { model } = await pretrain(new CpuBackend(), { ...PRETRAIN_DEFAULTS, task: 'addition', model: 'micro', maxSteps: 3, batchSize: 8, finalEvalProblems: 4, finalEvalSamples: 2 });
+      const { model } = await pretrain(new CpuBackend(), { ...PRETRAIN_DEFAULTS, task: 'addition', model: 'micro', maxSteps: 3, mixedSteps: 3, gates: false, batchSize: 8, finalEvalProblems: 4, finalEvalSamples: 2 });
       return Array.from((await model.backend.read(model.params)) as Float32Array);
     };
     expect(await run()).toEqual(await run());

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/backend/rng';
 import { additionTask } from '../../src/tasks/addition';
 import { chainTask } from '../../src/tasks/chain';
-import { firstDifference, isWellFormedNumber, parseTrace, verifyTrace, type StepJudge } from '../../src/tasks/trace';
+import { MAX_FALSE_RETRACTIONS, firstDifference, isWellFormedNumber, parseTrace, verifyTrace, type StepJudge } from '../../src/tasks/trace';
 import { randomTraceText, sampleProblems } from './support';
 
 // A toy judge: step k must read 'k' (its position), so tests can build right and wrong steps by hand.
@@ -78,6 +78,19 @@ describe('verifyTrace', () => {
     const v = verifyTrace('0;1;!1', '9', positionJudge);
     expect(v.steps[2].ok).toBe(true);
     expect(v.recoveredAt).toBeNull();
+  });
+  it('counts a "!" that redoes a right step as a false retraction, and tolerates only MAX_FALSE_RETRACTIONS', () => {
+    expect(MAX_FALSE_RETRACTIONS).toBe(1);
+    const once = verifyTrace('0;!0;1;>9', '9', positionJudge);
+    expect(once.falseRetractions).toBe(1);
+    expect(once.correct).toBe(true); // one check is free
+    const spam = verifyTrace('0;!0;!0;1;!1;>9', '9', positionJudge);
+    expect(spam.falseRetractions).toBe(3);
+    expect(spam.answer).toBe('9');
+    expect(spam.correct).toBe(false); // retraction spam costs the reward
+    const recovery = verifyTrace('5;!0;3;!1;>9', '9', positionJudge);
+    expect(recovery.falseRetractions).toBe(0); // retracting wrong steps is never false
+    expect(recovery.correct).toBe(true);
   });
   it('marks a "!" with nothing to retract as wrong, without shifting later steps', () => {
     const v = verifyTrace('!0;1', '9', positionJudge);
