@@ -32,5 +32,7 @@ export interface About<Name extends string = string> {
   knobs: KnobAbout[]; // shown in the experiment panel when this method or reward is chosen
   metrics: string[]; // train-row metric names it owns (null in rows of runs that do not use it)
   charts: ChartAbout[];
-  learn: { title: string; body: string } | null; // a section of the Learn page
+  /** A section of the Learn page; `here` says what this lab's own runs show of it (and where a claim did not
+   * reproduce here), from the measurements in docs/methods.md and docs/results.md. */
+  learn: { title: string; body: string; here?: string } | null;
 }

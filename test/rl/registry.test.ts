@@ -37,6 +37,15 @@ describe('method and reward registries', () => {
     }
   });
 
+  it('say on the Learn page what this lab shows of each method, and where a claim did not reproduce', () => {
+    const sections = [...METHOD_ABOUT, ...REWARD_ABOUT].flatMap((a) => (a.learn ? [{ name: a.name, ...a.learn }] : []));
+    expect(sections.length).toBeGreaterThanOrEqual(5);
+    for (const s of sections) expect(s.here, s.name).toMatch(/^Here/);
+    // the measured non-reproductions are said, not hidden
+    expect(sections.find((s) => s.name === 'lte')?.here).toMatch(/does not reproduce/);
+    expect(sections.find((s) => s.name === 'denoise')?.here).toMatch(/never redoes the step right/);
+  });
+
   it('leave method names out of the trainer', () => {
     const src = readFileSync(new URL('../../src/run/trainer.ts', import.meta.url), 'utf8');
     for (const name of [...METHOD_ABOUT.map((m) => m.name), 'hint', 'rho', 'pool'].filter((n) => n !== 'grpo')) {

@@ -7,7 +7,7 @@ import { FORMULAS } from '../formulas';
 // The methods' and reward kinds' own sections, from their About: GRPO first (the base), then the rewards,
 // then the other methods.
 const [base, ...others] = METHOD_ABOUT.map((m) => m.learn);
-const METHODS = [base, ...REWARD_ABOUT.map((r) => r.learn), ...others].filter((x) => x !== null).map((x) => ({ name: x.title, body: x.body }));
+const METHODS = [base, ...REWARD_ABOUT.map((r) => r.learn), ...others].filter((x) => x !== null).map((x) => ({ name: x.title, body: x.body, here: x.here }));
 
 const READING: Record<string, string> = {
   recovery: 'The share of right answers when the model must continue from a wrong prefix. The gap is accuracy without a prefix minus accuracy with one: a model that can recover closes the gap. Train values exist only for DenoiseRL; held-out values are measured at every evaluation for every method.',
@@ -37,6 +37,7 @@ export function LearnPage() {
         <section key={m.name}>
           <h4>{m.name}</h4>
           <p>{m.body}</p>
+          {m.here && <p className="learn-here">{m.here}</p>}
         </section>
       ))}
       <h3 id="formulas">One step, formula by formula</h3>
