@@ -87,7 +87,7 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
   await start.click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= 2, undefined, { timeout: 180_000, polling: 250 });
   // the first draw of every chart with the long overlays happens before the window opens
-  await page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 120_000, polling: 250 });
+  await page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 240_000, polling: 250 }); // slow on a busy 2-core machine: 4 x 3000-step overlays
   o.log('lab page: four overlaid runs drawn, training; measuring');
   await page.evaluate(() => window.__misstepPerf!.reset());
   for (const [tab, seconds] of o.phases) {
