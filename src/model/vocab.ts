@@ -3,7 +3,7 @@
 // checkpoint metadata) and so do the tasks (src/tasks/tokenizer.ts encodes and decodes with it).
 //
 // A new character changes VOCAB_SIZE, so the shipped checkpoints no longer load (checkpoint.ts checks the
-// vocabulary): re-run `npm run pretrain` after adding one.
+// vocabulary): re-run `npm run make-checkpoints` after adding one.
 export const SPECIALS = ['<pad>', '<bos>', '<eos>'] as const;
 export const CHARS = '0123456789+-*=;>!,|~$';
 export const VOCAB: readonly string[] = [...SPECIALS, ...CHARS];
