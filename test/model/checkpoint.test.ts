@@ -98,6 +98,17 @@ describe('checkpoints', () => {
     }
   });
 
+  it('pretraining from a gold-stage checkpoint keeps that checkpoint\'s config, not the preset\'s', async () => {
+    const gold = loadCheckpoint(new Uint8Array(readFileSync(`${GUARD_CHECKPOINTS}addition-weak.safetensors`)));
+    expect(gold.config.positions).not.toBe(MODEL_PRESETS.tiny.positions); // the precondition: they differ
+    const { model, manifest } = await pretrain(new CpuBackend(), {
+      ...PRETRAIN_DEFAULTS, task: 'addition', model: 'tiny', mixedSteps: 1, gates: false, batchSize: 4, finalEvalProblems: 2, finalEvalSamples: 2,
+    }, { config: gold.config, params: gold.params, steps: 5 });
+    expect(model.cfg).toEqual(gold.config);
+    expect(manifest.config).toEqual(gold.config);
+    expect(manifest.steps).toBe(6);
+  });
+
   it('pretraining is deterministic in its seed (the shipped manifests are reproducible)', async () => {
     const run = async () => {
       const { model } = await pretrain(new CpuBackend(), { ...PRETRAIN_DEFAULTS, task: 'addition', model: 'micro', maxSteps: 3, mixedSteps: 3, gates: false, batchSize: 8, finalEvalProblems: 4, finalEvalSamples: 2 });
