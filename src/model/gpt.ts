@@ -202,7 +202,7 @@ export class GPT {
 
   /** Copy all parameters from another model of the same config (e.g. the frozen reference policy). */
   copyParamsFrom(other: GPT): void {
-    if (other.layout.total !== this.layout.total || other.cfg.positions !== this.cfg.positions) throw new Error('copyParamsFrom: models differ in shape');
+    if (other.layout.total !== this.layout.total || other.cfg.positions !== this.cfg.positions) throw new Error('copyParamsFrom: models differ in shape or position scheme');
     this.backend.copy(this.params, other.params);
   }
 
