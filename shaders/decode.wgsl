@@ -4,7 +4,8 @@
 // whole decode loop can be recorded into one command encoder.
 //
 // encoder_at        out (B,C), tokens (B,Tseq) u32, wte (V,C), wpe (>=pos+1,C)
-//   One invocation per output element (B*C): out[b,c] = wte[tokens[b,pos],c] + wpe[pos,c];
+//   One invocation per output element (B*C): out[b,c] = wte[tokens[b,pos],c] + wpe[pos,c], or wte's
+//   element alone when hasWpe is 0 (a rotary-position model; wpe is then a dummy binding);
 //   a token id >= V writes NaN (see encoder.wgsl).
 // attention_decode  out (B,C), kCache (B,NH,Tmax,hs), vCache (B,NH,Tmax,hs), qkv (B,3C)
 //   One invocation per (b, h) (B*NH): stores k, v of the new position at `pos`, then attends q over
@@ -26,6 +27,7 @@ struct Params {
   NH: u32,
   Tmax: u32,
   hs: u32,
+  hasWpe: u32,
   scale: f32,
 }
 
@@ -68,7 +70,11 @@ fn encoder_at(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
     eout[i] = poison(tok);
     return;
   }
-  eout[i] = wte[tok * C + c] + wpe[P.pos * C + c];
+  if (P.hasWpe != 0u) {
+    eout[i] = wte[tok * C + c] + wpe[P.pos * C + c];
+  } else {
+    eout[i] = wte[tok * C + c];
+  }
 }
 
 // q . k[t] * scale for query row `query` and cache row `key`, summed in attention_forward's order.

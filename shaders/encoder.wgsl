@@ -11,13 +11,15 @@
 //
 // encoder_forward   out (N,C) f32, tokens (N) u32, wte (V,C), wpe (>=T,C); N = B*T.
 //   One invocation per output element (N*C). A token id >= V writes NaN (the CPU backend throws there;
-//   a GPU cannot, so it poisons the row to make the bad id visible downstream).
+//   a GPU cannot, so it poisons the row to make the bad id visible downstream). hasWpe 0 (a rotary-position
+//   model): out = wte's element alone, and wpe is a dummy binding.
 // encoder_backward  dwte (V,C), dwpe (>=T,C), dout (N,C), tokens (N) u32.
 //   No float atomics: invocations [0, V*C) own one (vocab row v, channel c) of dwte and scan all N tokens in
 //   order, adding dout where tokens[n] == v; invocations [VCpad, VCpad + T*C) own one (t, c) of dwpe and sum
 //   over b. VCpad = V*C rounded up to 64 so no workgroup mixes the two jobs. Accumulating in n order from
 //   the old gradient value gives exactly the CPU reference's f32 sequence of += (bit-identical).
 //   Cost O(V*C*N): fine for this project's small vocabulary (the scan replaces a sort by token).
+//   Without a position table the host launches only the dwte job (V*C invocations) and binds a dummy dwpe.
 
 struct Params {
   B: u32,
@@ -25,6 +27,7 @@ struct Params {
   C: u32,
   V: u32,
   vcPad: u32, // V*C rounded up to a multiple of 64 (backward only)
+  hasWpe: u32, // forward only: 1 adds wpe, 0 leaves it out
 }
 
 const WG: u32 = 64u;
@@ -67,7 +70,11 @@ fn encoder_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workg
     out[i] = poison(tok);
     return;
   }
-  out[i] = wte[tok * P.C + c] + wpe[t * P.C + c];
+  if (P.hasWpe != 0u) {
+    out[i] = wte[tok * P.C + c] + wpe[t * P.C + c];
+  } else {
+    out[i] = wte[tok * P.C + c];
+  }
 }
 
 @compute @workgroup_size(64)

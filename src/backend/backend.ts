@@ -105,10 +105,13 @@ export interface Backend {
   destroy(): void;
 
   // ---- forward / backward ops ----
-  /** out[b,t,:] = wte[tokens[b,t],:] + wpe[t,:]   out (B,T,C), tokens u32 (B,T) */
-  encoderForward(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor, B: number, T: number, C: number): void;
-  /** dwte[tokens[b,t],:] += dout[b,t,:]; dwpe[t,:] += dout[b,t,:]   (deterministic, no float atomics) */
-  encoderBackward(dwte: Tensor, dwpe: Tensor, dout: Tensor, tokens: Tensor, B: number, T: number, C: number): void;
+  /**
+   * out[b,t,:] = wte[tokens[b,t],:] + wpe[t,:]   out (B,T,C), tokens u32 (B,T).
+   * wpe null (a rotary-position model): out[b,t,:] = wte[tokens[b,t],:].
+   */
+  encoderForward(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor | null, B: number, T: number, C: number): void;
+  /** dwte[tokens[b,t],:] += dout[b,t,:]; dwpe[t,:] += dout[b,t,:] unless dwpe is null (deterministic, no float atomics) */
+  encoderBackward(dwte: Tensor, dwpe: Tensor | null, dout: Tensor, tokens: Tensor, B: number, T: number, C: number): void;
 
   /** out = (inp - mean) * rstd * weight + bias per row; saves mean (N) and rstd (N). eps = 1e-5 */
   layernormForward(out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor, N: number, C: number): void;
@@ -132,6 +135,19 @@ export interface Backend {
   attentionForward(out: Tensor, att: Tensor, qkv: Tensor, B: number, T: number, C: number, NH: number): void;
   /** dqkv += gradient of attention w.r.t. qkv */
   attentionBackward(dqkv: Tensor, dout: Tensor, qkv: Tensor, att: Tensor, B: number, T: number, C: number, NH: number): void;
+
+  /**
+   * Rotary position embedding, IN PLACE on the q and k thirds of qkv (B,T,3C); v untouched. Channel pairs
+   * (2i, 2i+1) of each head (hs = C/NH, even) at position p = pos0 + t turn by the angle whose [cos, sin] is
+   * table[(p*hs/2 + i)*2 + 0|1]; table (>= pos0+T, hs/2, 2) comes from src/model/rope.ts.
+   */
+  ropeForward(qkv: Tensor, table: Tensor, B: number, T: number, C: number, NH: number, pos0: number): void;
+  /**
+   * The exception to "backward accumulates": turns dq and dk of dqkv back by the same angles IN PLACE (the
+   * transpose of a rotation is its inverse), so a dqkv that held d loss / d (rotated qkv) then holds
+   * d loss / d (qkv before rotation).
+   */
+  ropeBackward(dqkv: Tensor, table: Tensor, B: number, T: number, C: number, NH: number, pos0: number): void;
 
   /** GELU, tanh approximation. */
   geluForward(out: Tensor, inp: Tensor, N: number): void;
@@ -171,8 +187,11 @@ export interface Backend {
   adamW(params: Tensor, grads: Tensor, m: Tensor, v: Tensor, decayMask: Tensor, norm: Tensor, N: number, s: AdamWSettings): void;
 
   // ---- incremental decode with a KV cache ----
-  /** out[b,:] = wte[tokens[b*Tseq + pos],:] + wpe[pos,:]   out (B,C), tokens u32 (B,Tseq) */
-  encoderForwardAt(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor, B: number, C: number, Tseq: number, pos: number): void;
+  /**
+   * out[b,:] = wte[tokens[b*Tseq + pos],:] + wpe[pos,:]   out (B,C), tokens u32 (B,Tseq); wpe null: wte's row
+   * alone (a rotary-position model, whose decode step rotates q and k with ropeForward(qkv, table, B, 1, C, NH, pos)).
+   */
+  encoderForwardAt(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor | null, B: number, C: number, Tseq: number, pos: number): void;
   /**
    * Write k, v of qkv (B,3C) into the caches at `pos`, then attend q over positions 0..pos.
    * kCache, vCache (B,NH,Tmax,C/NH); out (B,C).

@@ -4,6 +4,7 @@
 import type { Backend, Tensor } from '../backend/backend';
 import { Rng } from '../backend/rng';
 import { paramLayout } from '../model/layout';
+import { ropeTable } from '../model/rope';
 import type { BenchShapes } from './shapes';
 import { timeMedian, yieldToLoop } from './timing';
 
@@ -120,6 +121,7 @@ export function opCases(s: BenchShapes): OpCase[] {
         return () => k.attentionBackward(dqkv, dout, qkv, att, B, T, C, NH);
       },
     },
+    ...ropeCases(s),
     {
       op: 'layernorm_forward', shape: `N=${N} C=${C}`, flops: 8 * N * C, bytes: 4 * (2 * N * C + 2 * N + 2 * C),
       setup(a) {
@@ -160,6 +162,27 @@ export function opCases(s: BenchShapes): OpCase[] {
     },
   ];
   return [...cases, ...optimizerAndDecodeCases(s)];
+}
+
+/**
+ * RoPE on q and k in place, forward and backward (one kernel, the angle's sign differs): 6 flops per channel
+ * pair, the q and k thirds read and written plus their [cos, sin] pairs. Measured whatever the model's
+ * positions, so the cost of rotary positions is on record next to the ops it sits between.
+ */
+function ropeCases(s: BenchShapes): OpCase[] {
+  const { nEmbd: C, nHead: NH, maxT } = s.cfg;
+  const { B, T } = s;
+  const N = B * T;
+  const table = ropeTable(maxT, C / NH);
+  return (['forward', 'backward'] as const).map((dir) => ({
+    op: `rope_${dir}`, shape: `B=${B} T=${T} C=${C} NH=${NH}`, flops: 6 * N * C, bytes: 4 * (4 * N * C + N * C),
+    setup(a: CaseTensors) {
+      const k = a.k;
+      const qkv = a.rand(N * 3 * C), tab = a.zeros(table.length);
+      k.write(tab, table);
+      return dir === 'forward' ? () => k.ropeForward(qkv, tab, B, T, C, NH, 0) : () => k.ropeBackward(qkv, tab, B, T, C, NH, 0);
+    },
+  }));
 }
 
 function optimizerAndDecodeCases(s: BenchShapes): OpCase[] {

@@ -3,7 +3,7 @@
 // backends and (optionally) TensorFlow.js with its backends registered.
 import type { Backend } from '../backend/backend';
 import type { WebGpuBackend } from '../backend/webgpu';
-import { MODEL_PRESETS } from '../model/config';
+import { MODEL_PRESETS, type GPTConfig } from '../model/config';
 import { benchCpuMatmul } from './cpuMatmul';
 import { runOpBench, type OpRow } from './ops';
 import { cpuPeak, webgpuPeak } from './peak';
@@ -77,7 +77,9 @@ export async function runBench(env: BenchEnv, plan: BenchPlan): Promise<BenchPar
 
 async function tfjsFigures(env: BenchEnv, quick: boolean): Promise<TfjsFigures> {
   const tf = env.tf!;
-  const cfg = MODEL_PRESETS.tiny;
+  // The TF.js twin (tfjs/model.ts) has learned absolute positions (wpe), so both sides of every ratio run
+  // that model: the same math, not the shipped rope model (docs/performance.md).
+  const cfg: GPTConfig = { ...MODEL_PRESETS.tiny, positions: 'learned' };
   const s = TFJS_SHAPES[quick ? 'quick' : 'full'];
   // generation is short next to a training step: more repeats, so one slow run cannot set the median
   const [warm, reps, genReps] = quick ? [1, 1, 3] : [1, 3, 4];

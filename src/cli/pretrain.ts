@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
-import { MODEL_PRESETS } from '../model/config';
+import { MODEL_PRESETS, type GPTConfig } from '../model/config';
 import { MIXED_STEPS, PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
 import { TASKS } from '../tasks';
 import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
@@ -37,6 +37,9 @@ shortcuts): a weak policy with a base model's habits (see docs/methods.md, "The 
 
 ${formatFlags(FLAGS)}`;
 
+/** A preset's size fields, without its position scheme. */
+const sizeOf = ({ positions: _positions, ...size }: GPTConfig): Partial<GPTConfig> => size;
+
 async function main() {
   const argv = process.argv.slice(2);
   if (wantsHelp(argv)) { console.log(HELP); return; }
@@ -52,8 +55,11 @@ async function main() {
       mixedSteps: args['mixed-steps'] ?? MIXED_STEPS[task] ?? PRETRAIN_DEFAULTS.mixedSteps,
     };
     const goldFrom = args['gold-from'];
-    const init = goldFrom === undefined ? undefined : {
-      params: loadCheckpoint(new Uint8Array(readFileSync(join(goldFrom, `${task}-${variant.name}.safetensors`))), MODEL_PRESETS[variant.model]).params,
+    // the gold checkpoint's own config decides (its positions may differ from today's preset); its size must be the preset's
+    const gold = goldFrom === undefined ? undefined
+      : loadCheckpoint(new Uint8Array(readFileSync(join(goldFrom, `${task}-${variant.name}.safetensors`))), sizeOf(MODEL_PRESETS[variant.model]));
+    const init = goldFrom === undefined || gold === undefined ? undefined : {
+      config: gold.config, params: gold.params,
       steps: (JSON.parse(readFileSync(join(goldFrom, `${task}-${variant.name}.json`), 'utf8')) as { steps: number }).steps,
     };
     const bar = new ProgressBar(opts.maxSteps + opts.mixedSteps, `pretrain ${task}-${variant.name}`);

@@ -84,7 +84,7 @@ export async function runTraining(argv: string[]): Promise<void> {
   const backend = await createNodeBackend(args.backend);
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  const trainer = await Trainer.create(backend, config, nodeWeights(config.task));
+  const trainer = await Trainer.create(backend, config, nodeWeights(config.task), resumeState ?? undefined);
   const metricsPath = join(out, 'metrics.jsonl');
   const tracesPath = join(out, 'traces.jsonl');
   if (resumeState) {

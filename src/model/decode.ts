@@ -69,12 +69,14 @@ export class Decoder {
     k.write(b.promptLen, batch.promptLen);
     k.zero(b.logps);
     for (let pos = 0; pos < Tseq - 1; pos++) {
-      k.encoderForwardAt(b.x, b.tokens, p('wte'), p('wpe'), B, C, Tseq, pos);
+      k.encoderForwardAt(b.x, b.tokens, p('wte'), m.wpe, B, C, Tseq, pos);
       let residual = b.x;
       for (let l = 0; l < L; l++) {
         const w = (n: string) => p(layerParam(l, n));
         k.layernormForward(b.ln, b.mean, b.rstd, residual, w('ln1w'), w('ln1b'), B, C);
         k.matmulForward(b.qkv, b.ln, w('qkvw'), w('qkvb'), B, C, 3 * C);
+        // rope: q and k of this one position turn by pos before k enters the cache, as in the full forward
+        if (m.rope) k.ropeForward(b.qkv, m.rope, B, 1, C, NH, pos);
         k.attentionDecode(b.atty, this.kCache[l], this.vCache[l], b.qkv, B, C, NH, maxT, pos);
         k.matmulForward(b.proj, b.atty, w('attprojw'), w('attprojb'), B, C, C);
         k.residualForward(b.res2, residual, b.proj, B * C);

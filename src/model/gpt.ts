@@ -1,10 +1,13 @@
 // The GPT policy, written against the Backend (llm.c's train_gpt2.c, op by op): forward keeps every
 // activation backward needs; backward walks the layers in reverse and accumulates parameter gradients.
 // Sequences start with BOS at position 0 and are right-padded, so padding never leaks into earlier positions.
+// Positions (cfg.positions): 'learned' adds wpe[t] to the token embedding; 'rope' adds nothing there and
+// rotates q and k of every head by position right after the qkv matmul (src/model/rope.ts).
 import type { Backend, Tensor } from '../backend/backend';
 import { Rng } from '../backend/rng';
 import type { GPTConfig } from './config';
 import { layerParam, paramLayout, type ParamLayout } from './layout';
+import { ropeTable } from './rope';
 
 /** Named views of one flat buffer (parameters, or their gradients). */
 export type ParamViews = Map<string, Tensor>;
@@ -28,6 +31,8 @@ export class GPT {
   readonly grads: Tensor;
   readonly p: ParamViews;
   readonly g: ParamViews;
+  /** 'rope' models: the [cos, sin] table (maxT, hs/2, 2) every rope op reads; null for learned positions. */
+  readonly rope: Tensor | null;
   private acts: Activations | null = null;
 
   constructor(readonly backend: Backend, readonly cfg: GPTConfig) {
@@ -36,6 +41,18 @@ export class GPT {
     this.grads = backend.alloc(this.layout.total, 'f32', 'grads');
     this.p = this.views(this.params);
     this.g = this.views(this.grads);
+    if (cfg.positions === 'rope') {
+      const table = ropeTable(cfg.maxT, cfg.nEmbd / cfg.nHead);
+      this.rope = backend.alloc(table.length, 'f32', 'rope');
+      backend.write(this.rope, table);
+    } else {
+      this.rope = null;
+    }
+  }
+
+  /** The position table of the encoder (learned positions) or null (rope: positions enter in attention). */
+  get wpe(): Tensor | null {
+    return this.rope ? null : this.p.get('wpe')!;
   }
 
   private views(buf: Tensor): ParamViews {
@@ -115,13 +132,14 @@ export class GPT {
     const { nEmbd: C, nHead: NH, vocabSize: V, nLayer: L } = this.cfg;
     const N = B * T;
     const p = (name: string) => this.p.get(name)!;
-    k.encoderForward(a.encoded, tokens, p('wte'), p('wpe'), B, T, C);
+    k.encoderForward(a.encoded, tokens, p('wte'), this.wpe, B, T, C);
     let residual = a.encoded;
     for (let l = 0; l < L; l++) {
       const x = a.layers[l];
       const w = (n: string) => p(layerParam(l, n));
       k.layernormForward(x.ln1, x.ln1Mean, x.ln1Rstd, residual, w('ln1w'), w('ln1b'), N, C);
       k.matmulForward(x.qkv, x.ln1, w('qkvw'), w('qkvb'), N, C, 3 * C);
+      if (this.rope) k.ropeForward(x.qkv, this.rope, B, T, C, NH, 0); // x.qkv keeps the rotated q, k
       k.attentionForward(x.atty, x.att, x.qkv, B, T, C, NH);
       k.matmulForward(x.attproj, x.atty, w('attprojw'), w('attprojb'), N, C, C);
       k.residualForward(x.residual2, residual, x.attproj, N * C);
@@ -174,16 +192,17 @@ export class GPT {
       k.matmulBackward(a.datty, dw('attprojw'), dw('attprojb'), a.dresidual, x.atty, w('attprojw'), N, C, C);
       k.zero(a.dqkv);
       k.attentionBackward(a.dqkv, a.datty, x.qkv, x.att, B, T, C, NH);
+      if (this.rope) k.ropeBackward(a.dqkv, this.rope, B, T, C, NH, 0);
       k.zero(a.dln);
       k.matmulBackward(a.dln, dw('qkvw'), dw('qkvb'), a.dqkv, x.ln1, w('qkvw'), N, C, 3 * C);
       k.layernormBackward(a.dresidual, dw('ln1w'), dw('ln1b'), a.dln, residualIn, w('ln1w'), x.ln1Mean, x.ln1Rstd, N, C);
     }
-    k.encoderBackward(g('wte'), g('wpe'), a.dresidual, tokens, B, T, C);
+    k.encoderBackward(g('wte'), this.rope ? null : g('wpe'), a.dresidual, tokens, B, T, C);
   }
 
   /** Copy all parameters from another model of the same config (e.g. the frozen reference policy). */
   copyParamsFrom(other: GPT): void {
-    if (other.layout.total !== this.layout.total) throw new Error('copyParamsFrom: models differ in shape');
+    if (other.layout.total !== this.layout.total || other.cfg.positions !== this.cfg.positions) throw new Error('copyParamsFrom: models differ in shape or position scheme');
     this.backend.copy(this.params, other.params);
   }
 
@@ -191,5 +210,6 @@ export class GPT {
     this.freeActivations();
     this.backend.free(this.params);
     this.backend.free(this.grads);
+    if (this.rope) this.backend.free(this.rope);
   }
 }

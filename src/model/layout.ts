@@ -26,10 +26,9 @@ export const layerParam = (l: number, name: string) => `h${l}.${name}`;
 
 export function paramLayout(cfg: GPTConfig): ParamLayout {
   const { vocabSize: V, maxT, nLayer: L, nEmbd: C } = cfg;
-  const specs: [string, number[], boolean, ParamEntry['init']][] = [
-    ['wte', [V, C], true, 'normal'],
-    ['wpe', [maxT, C], true, 'normal'],
-  ];
+  const specs: [string, number[], boolean, ParamEntry['init']][] = [['wte', [V, C], true, 'normal']];
+  // rotary positions have no parameters; learned ones are a (maxT, C) table right after wte
+  if (cfg.positions !== 'rope') specs.push(['wpe', [maxT, C], true, 'normal']);
   for (let l = 0; l < L; l++) {
     const p = (n: string) => layerParam(l, n);
     specs.push(

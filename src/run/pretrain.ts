@@ -3,7 +3,7 @@
 // Cross-entropy is the GRPO step with advantage 1 and ON_POLICY tokens (see rl/update.ts).
 import { TokenMode, type Backend } from '../backend/backend';
 import { Rng } from '../backend/rng';
-import { MODEL_PRESETS, type ModelPresetName } from '../model/config';
+import { MODEL_PRESETS, type GPTConfig, type ModelPresetName } from '../model/config';
 import { Decoder } from '../model/decode';
 import { GPT } from '../model/gpt';
 import { buildTrainBatch, type TrainSequence } from '../rl/sequences';
@@ -54,7 +54,7 @@ export interface WeakManifest {
   format: 'misstep-weak-checkpoint';
   task: string;
   model: ModelPresetName;
-  config: GPTConfigLike;
+  config: GPTConfig; // the trained model's own (a gold-stage checkpoint's, with `init`), not the preset's
   tokenizer: { vocab: readonly string[] };
   seed: number;
   steps: number;
@@ -65,19 +65,21 @@ export interface WeakManifest {
   gates?: GateReport;
   file: string;
 }
-type GPTConfigLike = (typeof MODEL_PRESETS)[ModelPresetName];
 
 /**
  * Two stages. Gold: gold traces only, stopped at the first check whose Pass@1 reaches stopAtPassAt1 (or
  * maxSteps): the model learns to compute. Mixed: `mixedSteps` more steps on the mixed corpus with a fresh
  * optimizer: the habits of a base model (docs/methods.md). `init` replaces the gold stage by its result (the
- * parameters of a gold-stage checkpoint and its step count), exactly as far as a fresh optimizer goes.
+ * config and parameters of a gold-stage checkpoint and its step count), exactly as far as a fresh optimizer
+ * goes; its config, not the preset's, decides the model (a learned-position gold stage stays learned).
  */
-export async function pretrain(backend: Backend, opts: PretrainOptions, init?: { params: Float32Array; steps: number }): Promise<{ model: GPT; manifest: Omit<WeakManifest, 'file'> }> {
+export async function pretrain(
+  backend: Backend, opts: PretrainOptions, init?: { config: GPTConfig; params: Float32Array; steps: number },
+): Promise<{ model: GPT; manifest: Omit<WeakManifest, 'file'> }> {
   const task = getTask(opts.task);
   checkCorpusMix(opts.corpus);
   const trainDifficulties = opts.trainDifficulties ?? task.difficulties.filter((d) => d <= opts.evalDifficulty + 1);
-  const cfg = MODEL_PRESETS[opts.model];
+  const cfg: GPTConfig = init?.config ?? MODEL_PRESETS[opts.model];
   const model = new GPT(backend, cfg);
   model.initParams(opts.seed);
   const decoder = new Decoder(model, 128);

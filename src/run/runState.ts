@@ -1,6 +1,7 @@
 // A run's resumable state in one safetensors file: parameters, AdamW moments, and the rest (step,
-// curriculum rho, solved problems, DenoiseRL pool, run config) as JSON metadata. Used by the CLI's
+// curriculum rho, solved problems, DenoiseRL pool, run config, the model's config) as JSON metadata. Used by the CLI's
 // --resume, the lab's IndexedDB store and run export.
+import { GPTConfigSchema, type GPTConfig } from '../model/config';
 import { decodeSafetensors, encodeSafetensors } from '../model/safetensors';
 import { parseRunConfig, type RunConfig } from './config';
 import type { TrainerState } from './trainer';
@@ -15,7 +16,10 @@ export function encodeRunState(state: TrainerState, config: RunConfig): Uint8Arr
       { name: 'adam.m', shape: [n], data: state.adam.m },
       { name: 'adam.v', shape: [n], data: state.adam.v },
     ],
-    { format: 'misstep-run-state', state: JSON.stringify(meta), config: JSON.stringify(config) },
+    {
+      format: 'misstep-run-state', state: JSON.stringify(meta), config: JSON.stringify(config),
+      ...(state.model ? { model: JSON.stringify(state.model) } : {}),
+    },
   );
 }
 
@@ -39,8 +43,15 @@ export function decodeRunState(bytes: Uint8Array): { state: TrainerState; config
   const v = get('adam.v');
   if (m.length !== params.length || v.length !== params.length) throw new Error('run state: optimizer moments and parameters differ in size');
   if (params.some((x) => !Number.isFinite(x))) throw new Error('run state: parameters hold NaN or Inf');
+  // absent in states saved before the model config was recorded (all learned-position models)
+  let model: GPTConfig | undefined;
+  if (d.metadata.model !== undefined) {
+    const parsed = (() => { try { return GPTConfigSchema.safeParse(JSON.parse(d.metadata.model)); } catch { return null; } })();
+    if (!parsed?.success) throw new Error('run state: the model config in the metadata is not valid');
+    model = parsed.data;
+  }
   return {
-    state: { step: meta.step, solved: meta.solved, method: { rho: meta.rho, pool: meta.pool }, params, adam: { m, v, t: meta.adamStep } },
+    state: { step: meta.step, solved: meta.solved, method: { rho: meta.rho, pool: meta.pool }, params, adam: { m, v, t: meta.adamStep }, ...(model ? { model } : {}) },
     config: parseRunConfig(JSON.parse(d.metadata.config)),
   };
 }

@@ -7,7 +7,7 @@
 // Every random draw is keyed by (seed, step), so a resumed run repeats an uninterrupted one exactly.
 import { TOKEN_DATA, type Backend } from '../backend/backend';
 import { Rng } from '../backend/rng';
-import { MODEL_PRESETS } from '../model/config';
+import { MODEL_PRESETS, type GPTConfig, type PositionScheme } from '../model/config';
 import { Decoder } from '../model/decode';
 import { GPT } from '../model/gpt';
 import { computeAdvantages } from '../rl/grpo';
@@ -36,7 +36,12 @@ export interface TrainerState {
   method: MethodState; // what the method keeps between steps
   params: Float32Array;
   adam: { m: Float32Array; v: Float32Array; t: number };
+  /** The model's config; absent in states saved before `positions` existed, whose models were all learned-position. */
+  model?: GPTConfig;
 }
+
+/** The position scheme a saved state's parameters belong to. */
+export const statePositions = (s: Pick<TrainerState, 'model'>): PositionScheme => s.model?.positions ?? 'learned';
 
 export interface StepOutput {
   metrics: MetricRow;
@@ -85,12 +90,18 @@ export class Trainer {
     this.updater = new PolicyUpdater(model, reference);
   }
 
-  static async create(backend: Backend, config: RunConfig, weights: WeightsSource): Promise<Trainer> {
+  /**
+   * `resume`: the state this trainer will load. A checkpoint's own config decides the model; a preset model
+   * (trained from scratch) takes the state's position scheme, so a run saved before the presets became
+   * rotary-position models resumes as the learned-position model it was.
+   */
+  static async create(backend: Backend, config: RunConfig, weights: WeightsSource, resume?: Pick<TrainerState, 'model'>): Promise<Trainer> {
     const ck = config.model === 'weak' || config.model === 'weaker' ? await weights(config.model) : null;
     if (ck && ck.metadata.task && ck.metadata.task !== config.task) {
       throw new Error(`the weak checkpoint was trained on ${ck.metadata.task}, the run's task is ${config.task}`);
     }
-    const cfg = ck ? ck.config : MODEL_PRESETS[config.model as Exclude<RunConfig['model'], 'weak' | 'weaker'>];
+    const preset: GPTConfig = MODEL_PRESETS[config.model as Exclude<RunConfig['model'], 'weak' | 'weaker'>];
+    const cfg = ck ? ck.config : resume ? { ...preset, positions: statePositions(resume) } : preset;
     const model = new GPT(backend, cfg);
     if (ck) backend.write(model.params, ck.params);
     else model.initParams(config.seed);
@@ -233,12 +244,16 @@ export class Trainer {
     return {
       step: this.step, solved: [...this.solved].sort((a, b) => a - b), method: this.method.saveState(),
       params: (await this.backend.read(this.model.params)) as Float32Array,
-      adam: await this.updater.saveState(),
+      adam: await this.updater.saveState(), model: this.model.cfg,
     };
   }
 
   /** Continue from a saved state: the next step is state.step, with everything as it was. */
   loadState(s: TrainerState): void {
+    const saved = statePositions(s);
+    if (saved !== this.model.cfg.positions) {
+      throw new Error(`the saved state belongs to a model with ${saved} positions, but the ${this.config.model} model is now a ${this.model.cfg.positions}-position one (its checkpoint was re-made since): this run cannot continue on it`);
+    }
     if (s.params.length !== this.model.layout.total) throw new Error(`saved parameters have ${s.params.length} values, the model needs ${this.model.layout.total}`);
     this.step = s.step;
     this.method.loadState(s.method);

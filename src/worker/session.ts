@@ -156,10 +156,11 @@ export class LabSession {
     this.tag = tag;
     this.status('loading', resume ? `Loading the checkpoint of step ${resume.step}` : 'Loading the model', resume?.step ?? 0);
     try {
-      const t = await Trainer.create(this.backend, config, this.hooks.weights(config.task));
+      const state = resume ? decodeRunState(resume.bytes).state : null;
+      const t = await Trainer.create(this.backend, config, this.hooks.weights(config.task), state ?? undefined);
       t.explainNext = this.explaining;
       this.trainer = t;
-      if (resume) t.loadState(decodeRunState(resume.bytes).state);
+      if (state) t.loadState(state);
       this.trainLoop = this.loopFor(t, resume?.evalDone ?? false);
       if (this.trainLoop.evalDue) {
         this.status('loading', `Evaluating at step ${t.step}`, t.step);

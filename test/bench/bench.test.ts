@@ -41,7 +41,7 @@ it('npm run bench -- --quick writes a complete JSON report', async () => {
   expect(nonFinite(report)).toEqual([]);
   expect(report.mode).toBe('quick');
   // the per-op table covers the model's ops on both backends
-  for (const op of ['matmul_forward', 'matmul_backward', 'attention_forward', 'attention_backward', 'layernorm_forward', 'sample_next', 'grpo_loss', 'adamw']) {
+  for (const op of ['matmul_forward', 'matmul_backward', 'attention_forward', 'attention_backward', 'rope_forward', 'rope_backward', 'layernorm_forward', 'sample_next', 'grpo_loss', 'adamw']) {
     expect(report.ops.filter((o) => o.op === op).map((o) => o.backend).sort(), op).toEqual(expect.arrayContaining(['cpu', 'webgpu']));
   }
   // step counters and the browser half are there (their values are reported, not judged)

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../src/backend/cpu';
 import { CHECKPOINT_DIR } from '../../src/cli/nodeWeights';
+import { GUARD_CHECKPOINTS } from '../run/guard';
 import { loadCheckpoint, saveCheckpoint } from '../../src/model/checkpoint';
-import { MODEL_PRESETS } from '../../src/model/config';
+import { GPTConfigSchema, MODEL_PRESETS } from '../../src/model/config';
 import { GPT } from '../../src/model/gpt';
 import { paramLayout } from '../../src/model/layout';
 import { PRETRAIN_DEFAULTS, pretrain } from '../../src/run/pretrain';
@@ -34,6 +35,30 @@ describe('checkpoints', () => {
     expect((8 + n) % 8).toBe(0);
     expect(header.wte).toEqual({ dtype: 'F32', shape: [24, 32], data_offsets: [0, 24 * 32 * 4] });
     expect(bytes.length - 8 - n).toBe(paramLayout(MODEL_PRESETS.micro).count * 4);
+    // the presets are rotary-position models: no position table is stored
+    expect(JSON.parse(header.__metadata__.config).positions).toBe('rope');
+    expect(header.wpe).toBeUndefined();
+  });
+
+  it('a checkpoint written before `positions` existed loads as a learned-position model with its wpe', () => {
+    const bytes = new Uint8Array(readFileSync(`${GUARD_CHECKPOINTS}addition-weak.safetensors`));
+    const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+    expect(JSON.parse(header.__metadata__.config)).not.toHaveProperty('positions'); // the precondition
+    const ck = loadCheckpoint(bytes);
+    expect(ck.config.positions).toBe('learned');
+    const wpe = paramLayout(ck.config).byName.get('wpe');
+    expect(wpe?.shape).toEqual([ck.config.maxT, ck.config.nEmbd]);
+    expect(header.wpe.shape).toEqual(wpe?.shape);
+  });
+
+  it('refuses a rope config whose head size is odd, naming the field', () => {
+    const bad = { ...MODEL_PRESETS.micro, nHead: 32, nEmbd: 32 }; // head size 1
+    const r = GPTConfigSchema.safeParse(bad);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0].path).toEqual(['nHead']);
+    expect(GPTConfigSchema.safeParse({ ...bad, positions: 'learned' }).success).toBe(true);
+    expect(GPTConfigSchema.safeParse({ ...MODEL_PRESETS.micro, positions: 'alibi' }).error?.issues[0].path).toEqual(['positions']);
   });
 
   it('refuses truncated, foreign, mislabeled and mismatched files with a clear message', async () => {
@@ -62,7 +87,8 @@ describe('checkpoints', () => {
     for (const name of names) {
       const ck = loadCheckpoint(new Uint8Array(readFileSync(`${CHECKPOINT_DIR}${name}.safetensors`)));
       const manifest = JSON.parse(readFileSync(`${CHECKPOINT_DIR}${name}.json`, 'utf8'));
-      expect(ck.config).toEqual(manifest.config);
+      // the manifest's config read as a checkpoint's is (one made before `positions` existed is 'learned')
+      expect(ck.config).toEqual(GPTConfigSchema.parse(manifest.config));
       expect(ck.metadata.steps).toBe(String(manifest.steps));
       // weak, but not useless, and making real mistakes; the weaker one (DenoiseRL's source of wrong traces,
       // trained on the same corpus with its shortcuts) is further down
@@ -70,6 +96,17 @@ describe('checkpoints', () => {
       expect(manifest.eval['pass@1']).toBeLessThan(0.5);
       expect(readFileSync(`${CHECKPOINT_DIR}${name}.safetensors`).length).toBeLessThan(2 * 1024 * 1024);
     }
+  });
+
+  it('pretraining from a gold-stage checkpoint keeps that checkpoint\'s config, not the preset\'s', async () => {
+    const gold = loadCheckpoint(new Uint8Array(readFileSync(`${GUARD_CHECKPOINTS}addition-weak.safetensors`)));
+    expect(gold.config.positions).not.toBe(MODEL_PRESETS.tiny.positions); // the precondition: they differ
+    const { model, manifest } = await pretrain(new CpuBackend(), {
+      ...PRETRAIN_DEFAULTS, task: 'addition', model: 'tiny', mixedSteps: 1, gates: false, batchSize: 4, finalEvalProblems: 2, finalEvalSamples: 2,
+    }, { config: gold.config, params: gold.params, steps: 5 });
+    expect(model.cfg).toEqual(gold.config);
+    expect(manifest.config).toEqual(gold.config);
+    expect(manifest.steps).toBe(6);
   });
 
   it('pretraining is deterministic in its seed (the shipped manifests are reproducible)', async () => {

@@ -1,6 +1,6 @@
-// The whole model on the CPU reference: gradient against finite differences, decode-with-cache against
-// the full forward, and seeded sampling.
-import { describe, expect, it } from 'vitest';
+// The whole model on the CPU reference, for both position schemes (learned wpe and rotary): gradient
+// against finite differences, decode-with-cache against the full forward, and seeded sampling.
+import { beforeEach, describe, expect, it } from 'vitest';
 import { BOS_ID, TokenMode } from '../../src/backend/backend';
 import { CpuBackend, cpuData } from '../../src/backend/cpu';
 import { Rng } from '../../src/backend/rng';
@@ -8,7 +8,9 @@ import type { GPTConfig } from '../../src/model/config';
 import { Decoder } from '../../src/model/decode';
 import { GPT } from '../../src/model/gpt';
 
-const cfg: GPTConfig = { vocabSize: 9, maxT: 8, nLayer: 2, nHead: 2, nEmbd: 8 };
+const learned: GPTConfig = { vocabSize: 9, maxT: 8, nLayer: 2, nHead: 2, nEmbd: 8, positions: 'learned' };
+const rope: GPTConfig = { ...learned, positions: 'rope' };
+let cfg = learned; // the config of the describe block being run (vocabSize and maxT are the same in both)
 
 function setup(seed = 3) {
   const k = new CpuBackend();
@@ -59,7 +61,9 @@ function lossAndGrad(k: CpuBackend, model: GPT, tokens: Uint32Array, targets: Ui
   return loss;
 }
 
-describe('GPT on the CPU reference', () => {
+for (const scheme of [learned, rope]) describe(`GPT on the CPU reference, ${scheme.positions} positions`, () => {
+  beforeEach(() => { cfg = scheme; });
+
   it('backward matches central finite differences of the loss (directional and per coordinate)', () => {
     const { k, model } = setup();
     const { tokens, targets } = batchTokens(7);

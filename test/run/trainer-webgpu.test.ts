@@ -29,10 +29,10 @@ function randomBatch(seed: number) {
 }
 
 describe('training on WebGPU', () => {
-  it('one whole GRPO update gives the CPU backend\'s gradients and parameters', async () => {
+  for (const positions of ['learned', 'rope'] as const) it(`one whole GRPO update gives the CPU backend's gradients and parameters (${positions} positions)`, async () => {
     const g = await newGpuBackend();
     const c = new CpuBackend();
-    const cfg = MODEL_PRESETS.micro;
+    const cfg = { ...MODEL_PRESETS.micro, positions };
     const models = [new GPT(c, cfg), new GPT(g, cfg)];
     for (const m of models) m.initParams(11);
     const lr = 1e-3;

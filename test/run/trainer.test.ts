@@ -8,6 +8,7 @@ import { PRESETS } from '../../src/run/presets';
 import { EVAL_METRICS, TRAIN_METRICS, type MetricRow } from '../../src/run/records';
 import { decodeRunState, encodeRunState } from '../../src/run/runState';
 import { Trainer } from '../../src/run/trainer';
+import { GUARD_CHECKPOINTS } from './guard';
 
 const small: RunConfigInput = {
   trainProblems: 6, promptsPerStep: 3, groupSize: 4, denoiseK: 2, denoisePoolProblems: 6, denoisePoolSamples: 2,
@@ -77,6 +78,33 @@ describe('Trainer', () => {
     const t = await makeTrainer({ method: 'grpo' });
     (cpuData(t.model.params) as Float32Array)[0] = NaN;
     await expect(t.trainStep()).rejects.toThrow(/NaN/);
+  });
+
+  it('a run state records its model; one saved before `positions` existed resumes as the learned model it was', async () => {
+    const config = parseRunConfig({ ...small, model: 'micro', maxCompletionLength: 40, seed: 3 });
+    // a fresh preset model is a rope model, and its state says so
+    const fresh = await Trainer.create(new CpuBackend(), config, nodeWeights(config.task));
+    expect(fresh.model.cfg.positions).toBe('rope');
+    expect(decodeRunState(encodeRunState(await fresh.saveState(), config)).state.model).toEqual(fresh.model.cfg);
+    // a learned micro model trained one step, saved the old way (no model config in the state file)
+    const old = await Trainer.create(new CpuBackend(), config, nodeWeights(config.task), { model: { ...fresh.model.cfg, positions: 'learned' } });
+    expect(old.model.layout.byName.has('wpe')).toBe(true);
+    await old.trainStep();
+    const { model: _model, ...legacy } = await old.saveState();
+    const { state } = decodeRunState(encodeRunState(legacy, config));
+    expect(state.model).toBeUndefined();
+    const resumed = await Trainer.create(new CpuBackend(), config, nodeWeights(config.task), state);
+    expect(resumed.model.cfg.positions).toBe('learned');
+    resumed.loadState(state);
+    const next = [await old.trainStep(), await resumed.trainStep()].map((o) => o.metrics['reward/clean']);
+    expect(next[1]).toBe(next[0]);
+    expect(Array.from(cpuData(resumed.model.params) as Float32Array)).toEqual(Array.from(cpuData(old.model.params) as Float32Array));
+    // a checkpoint's own config decides: a rope state cannot continue on the learned weak checkpoint
+    const weakConfig = parseRunConfig({ ...small, method: 'grpo' });
+    const weak = await Trainer.create(new CpuBackend(), weakConfig, nodeWeights(weakConfig.task, GUARD_CHECKPOINTS)); // kept copies, never re-made
+    expect(weak.model.cfg.positions).toBe('learned'); // the precondition: this weak checkpoint predates rope
+    expect(() => weak.loadState({ ...legacy, model: { ...weak.model.cfg, positions: 'rope' } })).toThrow(/rope positions, but the weak model is now a learned-position one/);
+    for (const t of [fresh, old, resumed, weak]) t.destroy();
   });
 
   it('refuses a config whose completion budget does not fit the model context', async () => {

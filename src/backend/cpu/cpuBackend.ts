@@ -18,6 +18,7 @@ import { layernormBackward, layernormForward } from './ops/layernorm';
 import { tokenLogprobs } from './ops/logprob';
 import { matmulBackward, matmulForward } from './ops/matmul';
 import { accumulate, residualForward } from './ops/residual';
+import { ropeBackward, ropeForward } from './ops/rope';
 import { sampleNext } from './ops/sample';
 
 export class CpuBackend implements Backend {
@@ -124,16 +125,16 @@ export class CpuBackend implements Backend {
 
   // ---- forward / backward ops ----
 
-  encoderForward(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor, B: number, T: number, C: number): void {
+  encoderForward(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor | null, B: number, T: number, C: number): void {
     const a = this.args('encoderForward').dims({ B, T, C });
     encoderForward(a.f32('out', out, B * T * C), a.u32('tokens', tokens, B * T), a.f32('wte', wte, C),
-      a.f32('wpe', wpe, T * C), B, T, C);
+      a.f32OrNull('wpe', wpe, T * C), B, T, C);
     this.count.dispatches++;
   }
 
-  encoderBackward(dwte: Tensor, dwpe: Tensor, dout: Tensor, tokens: Tensor, B: number, T: number, C: number): void {
+  encoderBackward(dwte: Tensor, dwpe: Tensor | null, dout: Tensor, tokens: Tensor, B: number, T: number, C: number): void {
     const a = this.args('encoderBackward').dims({ B, T, C });
-    encoderBackward(a.f32('dwte', dwte, C), a.f32('dwpe', dwpe, T * C), a.f32('dout', dout, B * T * C),
+    encoderBackward(a.f32('dwte', dwte, C), a.f32OrNull('dwpe', dwpe, T * C), a.f32('dout', dout, B * T * C),
       a.u32('tokens', tokens, B * T), B, T, C);
     this.count.dispatches++;
   }
@@ -184,6 +185,18 @@ export class CpuBackend implements Backend {
     const a = this.args('attentionBackward').dims({ B, T, C, NH });
     attentionBackward(a.f32('dqkv', dqkv, B * T * 3 * C), a.f32('dout', dout, B * T * C),
       a.f32('qkv', qkv, B * T * 3 * C), a.f32('att', att, B * NH * T * T), B, T, C, NH);
+    this.count.dispatches++;
+  }
+
+  ropeForward(qkv: Tensor, table: Tensor, B: number, T: number, C: number, NH: number, pos0: number): void {
+    const a = this.args('ropeForward').dims({ B, T, C, NH, pos0 });
+    ropeForward(a.f32('qkv', qkv, B * T * 3 * C), a.f32('table', table, (pos0 + T) * (C / NH)), B, T, C, NH, pos0);
+    this.count.dispatches++;
+  }
+
+  ropeBackward(dqkv: Tensor, table: Tensor, B: number, T: number, C: number, NH: number, pos0: number): void {
+    const a = this.args('ropeBackward').dims({ B, T, C, NH, pos0 });
+    ropeBackward(a.f32('dqkv', dqkv, B * T * 3 * C), a.f32('table', table, (pos0 + T) * (C / NH)), B, T, C, NH, pos0);
     this.count.dispatches++;
   }
 
@@ -244,10 +257,10 @@ export class CpuBackend implements Backend {
 
   // ---- incremental decode ----
 
-  encoderForwardAt(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor, B: number, C: number, Tseq: number, pos: number): void {
+  encoderForwardAt(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor | null, B: number, C: number, Tseq: number, pos: number): void {
     const a = this.args('encoderForwardAt').dims({ B, C, Tseq, pos });
     encoderForwardAt(a.f32('out', out, B * C), a.u32('tokens', tokens, B * Tseq), a.f32('wte', wte, C),
-      a.f32('wpe', wpe, (pos + 1) * C), B, C, Tseq, pos);
+      a.f32OrNull('wpe', wpe, (pos + 1) * C), B, C, Tseq, pos);
     this.count.dispatches++;
   }
 

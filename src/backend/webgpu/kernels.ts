@@ -24,6 +24,8 @@ export const KERNELS = {
   attention_forward16: { family: 'attention16', entry: 'attention_forward16', storage: 3 },
   attention_backward_q16: { family: 'attention16', entry: 'attention_backward_q16', storage: 5 },
   attention_backward_kv16: { family: 'attention16', entry: 'attention_backward_kv16', storage: 5 },
+  rope_forward: { family: 'rope', entry: 'rope_forward', storage: 2 },
+  rope_backward: { family: 'rope', entry: 'rope_backward', storage: 2 },
   gelu_forward: { family: 'elementwise', entry: 'gelu_forward', storage: 2 },
   gelu_backward: { family: 'elementwise', entry: 'gelu_backward', storage: 3 },
   residual_forward: { family: 'elementwise', entry: 'residual_forward', storage: 3 },

@@ -10,7 +10,7 @@ export interface ParamsLayout {
 }
 
 export const PARAMS = {
-  encoder: { u32: ['B', 'T', 'C', 'V', 'vcPad'], f32: [] },
+  encoder: { u32: ['B', 'T', 'C', 'V', 'vcPad', 'hasWpe'], f32: [] },
   layernorm: { u32: ['N', 'C', 'rowsPad'], f32: ['eps'] },
   matmul: { u32: ['N', 'C', 'OC', 'hasBias', 'aPad'], f32: [] },
   matmul4: { u32: ['N', 'C', 'OC', 'hasBias', 'aPad'], f32: [] },
@@ -22,7 +22,8 @@ export const PARAMS = {
     u32: ['N', 'nParts', 'chunk', 'maskIsF32'],
     f32: ['lr', 'beta1', 'oneMinusBeta1', 'beta2', 'oneMinusBeta2', 'eps', 'weightDecay', 'bc1', 'bc2', 'maxGradNorm', 'clipEps'],
   },
-  decode: { u32: ['B', 'C', 'Tseq', 'pos', 'V', 'NH', 'Tmax', 'hs'], f32: ['scale'] },
+  decode: { u32: ['B', 'C', 'Tseq', 'pos', 'V', 'NH', 'Tmax', 'hs', 'hasWpe'], f32: ['scale'] },
+  rope: { u32: ['B', 'T', 'C', 'hs', 'pos0'], f32: [] },
   sample: { u32: ['B', 'V', 'Tseq', 'pos', 'topK', 'seed', 'step', 'rowOffset', 'count'], f32: ['invTemperature'] },
 } as const satisfies Record<ShaderFamily, ParamsLayout>;
 

@@ -10,6 +10,7 @@ import loss from '../../../shaders/loss.wgsl?raw';
 import matmul from '../../../shaders/matmul.wgsl?raw';
 import matmul4 from '../../../shaders/matmul4.wgsl?raw';
 import optimizer from '../../../shaders/optimizer.wgsl?raw';
+import rope from '../../../shaders/rope.wgsl?raw';
 import sample from '../../../shaders/sample.wgsl?raw';
 
 export const SHADER_SOURCES = {
@@ -23,6 +24,7 @@ export const SHADER_SOURCES = {
   matmul,
   matmul4,
   optimizer,
+  rope,
   sample,
 } as const;
 

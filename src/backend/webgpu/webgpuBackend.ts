@@ -81,23 +81,28 @@ export async function createWebGpuBackend(gpu: GPU | null | undefined, opts: Web
 }
 
 export class WebGpuBackend extends WebGpuCore implements Backend {
-  encoderForward(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor, B: number, T: number, C: number): void {
+  encoderForward(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor | null, B: number, T: number, C: number): void {
     this.live();
     const N = B * T;
     if (N * C === 0) return;
     const V = Math.floor(wte.length / C);
-    this.run('encoderForward', 'encoder_forward', { B, T, C, V },
-      [outF(out, 'out', N * C), inU(tokens, 'tokens', N), inF(wte, 'wte', C), inF(wpe, 'wpe', T * C)], N * C);
+    this.run('encoderForward', 'encoder_forward', { B, T, C, V, hasWpe: wpe === null ? 0 : 1 }, [
+      outF(out, 'out', N * C), inU(tokens, 'tokens', N), inF(wte, 'wte', C),
+      wpe === null ? inF(this.dummy, 'dummy', 0) : inF(wpe, 'wpe', T * C),
+    ], N * C);
   }
 
-  encoderBackward(dwte: Tensor, dwpe: Tensor, dout: Tensor, tokens: Tensor, B: number, T: number, C: number): void {
+  encoderBackward(dwte: Tensor, dwpe: Tensor | null, dout: Tensor, tokens: Tensor, B: number, T: number, C: number): void {
     this.live();
     const N = B * T;
     if (N * C === 0) return;
     const V = Math.floor(dwte.length / C);
     const vcPad = padToWorkgroup(V * C);
-    this.run('encoderBackward', 'encoder_backward', { B, T, C, V, vcPad },
-      [outF(dwte, 'dwte', C), inU(tokens, 'tokens', N), outF(dwpe, 'dwpe', T * C), inF(dout, 'dout', N * C)], vcPad + T * C);
+    // without a position table only the dwte job runs: the grid stops before the dwpe invocations
+    this.run('encoderBackward', 'encoder_backward', { B, T, C, V, vcPad }, [
+      outF(dwte, 'dwte', C), inU(tokens, 'tokens', N),
+      dwpe === null ? outF(this.dummy, 'dummy', 0) : outF(dwpe, 'dwpe', T * C), inF(dout, 'dout', N * C),
+    ], dwpe === null ? V * C : vcPad + T * C);
   }
 
   layernormForward(out: Tensor, mean: Tensor, rstd: Tensor, inp: Tensor, weight: Tensor, bias: Tensor, N: number, C: number): void {
@@ -177,6 +182,23 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     }
   }
 
+  ropeForward(qkv: Tensor, table: Tensor, B: number, T: number, C: number, NH: number, pos0: number): void {
+    this.rope('ropeForward', 'rope_forward', qkv, table, B, T, C, NH, pos0);
+  }
+
+  ropeBackward(dqkv: Tensor, table: Tensor, B: number, T: number, C: number, NH: number, pos0: number): void {
+    this.rope('ropeBackward', 'rope_backward', dqkv, table, B, T, C, NH, pos0);
+  }
+
+  private rope(op: string, kernel: KernelName, qkv: Tensor, table: Tensor, B: number, T: number, C: number, NH: number, pos0: number): void {
+    this.live();
+    const hs = headSize(op, C, NH);
+    if (hs % 2 !== 0) throw new RangeError(`WebGpuBackend.${op}: head size ${hs} is odd (rope rotates channel pairs)`);
+    if (!(Number.isInteger(pos0) && pos0 >= 0)) throw new RangeError(`WebGpuBackend.${op}: pos0 must be a non-negative integer, got ${pos0}`);
+    if (B * T === 0) return;
+    this.run(op, kernel, { B, T, C, hs, pos0 }, [outF(qkv, 'qkv', B * T * 3 * C), inF(table, 'table', (pos0 + T) * hs)], B * T * C);
+  }
+
   geluForward(out: Tensor, inp: Tensor, N: number): void {
     this.elementwise('geluForward', 'gelu_forward', N, [outF(out, 'out', N), inF(inp, 'inp', N)]);
   }
@@ -244,13 +266,14 @@ export class WebGpuBackend extends WebGpuCore implements Backend {
     ], N);
   }
 
-  encoderForwardAt(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor, B: number, C: number, Tseq: number, pos: number): void {
+  encoderForwardAt(out: Tensor, tokens: Tensor, wte: Tensor, wpe: Tensor | null, B: number, C: number, Tseq: number, pos: number): void {
     this.live();
     if (!(Number.isInteger(pos) && pos >= 0 && pos < Tseq)) throw new RangeError(`WebGpuBackend.encoderForwardAt: pos ${pos} outside 0..${Tseq - 1}`);
     if (B * C === 0) return;
     const V = Math.floor(wte.length / C);
-    this.run('encoderForwardAt', 'encoder_at', { B, C, Tseq, pos, V }, [
-      outF(out, 'out', B * C), inU(tokens, 'tokens', B * Tseq), inF(wte, 'wte', C), inF(wpe, 'wpe', (pos + 1) * C),
+    this.run('encoderForwardAt', 'encoder_at', { B, C, Tseq, pos, V, hasWpe: wpe === null ? 0 : 1 }, [
+      outF(out, 'out', B * C), inU(tokens, 'tokens', B * Tseq), inF(wte, 'wte', C),
+      wpe === null ? inF(this.dummy, 'dummy', 0) : inF(wpe, 'wpe', (pos + 1) * C),
     ], B * C);
   }
 

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EOS_ID, PAD_ID, type SampleSettings } from '../../../src/backend/backend';
 import { hash4, rngUniform } from '../../../src/backend/rng';
 import type { WebGpuBackend } from '../../../src/backend/webgpu';
+import { ropeTable } from '../../../src/model/rope';
 import { Twin, newGpuBackend, type TwinTensor } from './helpers';
 
 let gpu: WebGpuBackend;
@@ -85,6 +86,61 @@ describe('decode step', () => {
       }
       const qkvFull = gpu.alloc(full.length), outFull = gpu.alloc(B * Tmax * C), att = gpu.alloc(B * NH * Tmax * Tmax);
       gpu.write(qkvFull, full);
+      gpu.attentionForward(outFull, att, qkvFull, B, Tmax, C, NH);
+      const fo = (await gpu.read(outFull)) as Float32Array;
+      for (let pos = 0; pos < Tmax; pos++) {
+        const d = (await gpu.read(outs[pos].g)) as Float32Array;
+        const rowsOfFull = new Float32Array(B * C);
+        for (let b = 0; b < B; b++) rowsOfFull.set(fo.subarray((b * Tmax + pos) * C, (b * Tmax + pos + 1) * C), b * C);
+        expect(Array.from(d), `decode vs forward pos ${pos}`).toEqual(Array.from(rowsOfFull));
+      }
+    });
+  }
+});
+
+describe('decode step of a rope model', () => {
+  // head size 4 (generic attention_decode) and 16 (attention_decode16)
+  for (const [B, C, NH, Tmax] of [[3, 12, 3, 9], [2, 64, 4, 11]]) {
+    const V = 23;
+    const hs = C / NH;
+    it(`encoderForwardAt without wpe, ropeForward at pos and attentionDecode equal the full rope forward, head size ${hs}`, async () => {
+      const tokens = tw.of(tw.ints(B * Tmax, 0, V - 1), 'tokens');
+      const wte = tw.of(tw.normal(V * C));
+      const table = tw.of(ropeTable(Tmax, hs), 'rope');
+      const kCache = tw.zeros(B * NH * Tmax * hs), vCache = tw.zeros(B * NH * Tmax * hs);
+      const qkv = tw.zeros(B * 3 * C);
+      const qkvRows: Float32Array[] = [];
+      const emb: TwinTensor[] = [], outs: TwinTensor[] = [];
+      for (let pos = 0; pos < Tmax; pos++) {
+        const rows = tw.normal(B * 3 * C);
+        qkvRows.push(rows);
+        const e = tw.zeros(B * C), o = tw.zeros(B * C);
+        emb.push(e);
+        outs.push(o);
+        tw.cpu.write(qkv.c, rows);
+        gpu.write(qkv.g, rows);
+        tw.run((b, t) => {
+          b.encoderForwardAt(t(e), t(tokens), t(wte), null, B, C, Tmax, pos);
+          b.ropeForward(t(qkv), t(table), B, 1, C, NH, pos);
+          b.attentionDecode(t(o), t(kCache), t(vCache), t(qkv), B, C, NH, Tmax, pos);
+        });
+      }
+      for (let pos = 0; pos < Tmax; pos++) {
+        await tw.same(emb[pos], `encoderForwardAt pos ${pos}`);
+        await tw.close(outs[pos], 1e-5, 1e-5, `attentionDecode pos ${pos}`);
+      }
+      await tw.close(kCache, 1e-5, 1e-5, 'kCache (rotated keys)');
+      await tw.same(vCache, 'vCache');
+
+      // on one device, decoding position by position gives exactly the full pass: rope over all positions
+      // then causal attention
+      const full = new Float32Array(B * Tmax * 3 * C);
+      for (let pos = 0; pos < Tmax; pos++) {
+        for (let b = 0; b < B; b++) full.set(qkvRows[pos].subarray(b * 3 * C, (b + 1) * 3 * C), (b * Tmax + pos) * 3 * C);
+      }
+      const qkvFull = gpu.alloc(full.length), outFull = gpu.alloc(B * Tmax * C), att = gpu.alloc(B * NH * Tmax * Tmax);
+      gpu.write(qkvFull, full);
+      gpu.ropeForward(qkvFull, table.g, B, Tmax, C, NH, 0);
       gpu.attentionForward(outFull, att, qkvFull, B, Tmax, C, NH);
       const fo = (await gpu.read(outFull)) as Float32Array;
       for (let pos = 0; pos < Tmax; pos++) {

@@ -9,8 +9,11 @@
 //  - Attention and GELU also go through WGSL exp/tanh/cosh, whose accuracy is a few ULP (exp: 3 + 2|x| ULP
 //    by the WGSL spec): still ~1e-6 at these magnitudes, same 1e-5 bound.
 //  - The encoder backward adds in exactly the CPU's order from the same f32 start value: compared bit for bit.
+//  - RoPE reads cos/sin from the same f32 table on both sides; each output is x0*cos -+ x1*sin, two products
+//    and one add (the CPU in f64 rounded once, the GPU in f32, maybe fused): ~1e-7 apart, same 1e-5 bound.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackend } from '../../../src/backend/webgpu';
+import { ropeTable } from '../../../src/model/rope';
 import { Twin, newGpuBackend } from './helpers';
 
 const RTOL = 1e-5;
@@ -42,6 +45,51 @@ describe('encoder', () => {
     tw.run((b, t) => b.encoderBackward(t(dwte), t(dwpe), t(dout), t(tokens), B, T, C));
     await tw.same(dwte, 'dwte');
     await tw.same(dwpe, 'dwpe');
+  });
+
+  it('without a position table (rope models): forward is the wte gather, backward touches only dwte', async () => {
+    const tokens = tw.of(tw.ints(B * T, 0, 5), 'tokens');
+    const wte = tw.of(tw.normal(V * C));
+    const out = tw.of(tw.normal(B * T * C)); // garbage: every element must be written
+    tw.run((b, t) => b.encoderForward(t(out), t(tokens), t(wte), null, B, T, C));
+    await tw.same(out, 'encoderForward without wpe');
+    const [o] = await tw.both(out);
+    const [w] = await tw.both(wte);
+    const [tk] = await tw.both(tokens);
+    expect(o[C + 3]).toBe(w[tk[1] * C + 3]); // precondition of "same": it really is the gather
+    const dwte = tw.of(tw.normal(V * C)), dout = tw.of(tw.normal(B * T * C));
+    tw.run((b, t) => b.encoderBackward(t(dwte), null, t(dout), t(tokens), B, T, C));
+    await tw.same(dwte, 'dwte without dwpe');
+  });
+});
+
+describe('rope', () => {
+  // head size 4 and 16 (the shipped micro and tiny models), a ragged B*T*C that is not a multiple of 64,
+  // and a pos0 > 0 as in a decode step
+  for (const [B, T, C, NH, pos0] of [[3, 7, 12, 3, 0], [2, 5, 64, 4, 0], [3, 1, 64, 4, 9], [1, 9, 20, 5, 4]]) {
+    const hs = C / NH;
+    const table = ropeTable(pos0 + T + 2, hs);
+    it(`forward and backward in place, B=${B} T=${T} C=${C} NH=${NH} pos0=${pos0}`, async () => {
+      const tab = tw.of(table, 'rope');
+      const data = tw.normal(B * T * 3 * C);
+      const qkv = tw.of(data);
+      tw.run((b, t) => b.ropeForward(t(qkv), t(tab), B, T, C, NH, pos0));
+      await tw.close(qkv, RTOL, ATOL, 'ropeForward');
+      const [, g] = await tw.both(qkv);
+      for (let n = 0; n < B * T; n++) { // v passes through bit for bit
+        expect(Array.from(g.subarray(n * 3 * C + 2 * C, (n + 1) * 3 * C)), `v of row ${n}`).toEqual(Array.from(data.subarray(n * 3 * C + 2 * C, (n + 1) * 3 * C)));
+      }
+      const dqkv = tw.of(tw.normal(B * T * 3 * C));
+      tw.run((b, t) => b.ropeBackward(t(dqkv), t(tab), B, T, C, NH, pos0));
+      await tw.close(dqkv, RTOL, ATOL, 'ropeBackward');
+    });
+  }
+
+  it('refuses an odd head size and a table too short for the positions', () => {
+    const odd = gpu.alloc(3 * 6), tab = gpu.alloc(64);
+    expect(() => gpu.ropeForward(odd, tab, 1, 1, 6, 2, 0)).toThrow(/odd/);
+    const qkv = gpu.alloc(3 * 8 * 4);
+    expect(() => gpu.ropeForward(qkv, gpu.alloc(4 * 3), 1, 4, 8, 2, 0)).toThrow(/table .* needs 16/);
   });
 });
 

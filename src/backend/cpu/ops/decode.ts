@@ -6,12 +6,19 @@ import { headSize } from './attention';
 import { tableRowOffset } from './encoder';
 import { scratch } from './scratch';
 
-/** out[b,:] = wte[tokens[b*Tseq + pos],:] + wpe[pos,:] */
+/** out[b,:] = wte[tokens[b*Tseq + pos],:] + wpe[pos,:]   (wpe null: wte's row alone, a rotary-position model) */
 export function encoderForwardAt(
-  out: Float32Array, tokens: Uint32Array, wte: Float32Array, wpe: Float32Array,
+  out: Float32Array, tokens: Uint32Array, wte: Float32Array, wpe: Float32Array | null,
   B: number, C: number, Tseq: number, pos: number,
 ): void {
   if (pos < 0 || pos >= Tseq) throw new RangeError(`encoderForwardAt: pos ${pos} outside 0..${Tseq - 1}`);
+  if (wpe === null) {
+    for (let b = 0; b < B; b++) {
+      const wteRow = tableRowOffset(tokens[b * Tseq + pos], wte, C, 'encoderForwardAt');
+      out.set(wte.subarray(wteRow, wteRow + C), b * C);
+    }
+    return;
+  }
   if ((pos + 1) * C > wpe.length) throw new RangeError(`encoderForwardAt: pos ${pos} exceeds the positions of wpe`);
   const wpeRow = pos * C;
   for (let b = 0; b < B; b++) {

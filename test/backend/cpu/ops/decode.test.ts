@@ -26,6 +26,21 @@ describe('encoderForwardAt', () => {
     }
     expect(() => encoderForwardAt(new Float32Array(B * C), tokens, wte, wpe, B, C, T, T)).toThrow(/pos/);
   });
+
+  it('without wpe (rope models) equals row pos of encoderForward without wpe', () => {
+    const rng = new Rng(2);
+    const tokens = randomTokens(rng, B * T, V), wte = randomF32(rng, V * C);
+    const full = new Float32Array(B * T * C);
+    encoderForward(full, tokens, wte, null, B, T, C);
+    for (let pos = 0; pos < T; pos++) {
+      const out = new Float32Array(B * C).fill(3);
+      encoderForwardAt(out, tokens, wte, null, B, C, T, pos);
+      for (let b = 0; b < B; b++) {
+        expect(Array.from(out.subarray(b * C, (b + 1) * C)), `b ${b} pos ${pos}`).toEqual(Array.from(wte.subarray(tokens[b * T + pos] * C, (tokens[b * T + pos] + 1) * C)));
+        expect(Array.from(out.subarray(b * C, (b + 1) * C))).toEqual(Array.from(full.subarray((b * T + pos) * C, (b * T + pos + 1) * C)));
+      }
+    }
+  });
 });
 
 describe('attentionDecode', () => {

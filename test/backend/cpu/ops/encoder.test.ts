@@ -57,3 +57,22 @@ describe('encoderBackward', () => {
     expectClose(twice.pe, once.pe.map((g) => 1 + 2 * g), F32_VS_F64, 'dwpe doubled');
   });
 });
+
+describe('the encoder without a position table (rope models)', () => {
+  it('forward is the token row; backward its gradient, accumulated, tokens past the table refused', () => {
+    const { tokens, wte, dout } = inputs(5);
+    const out = new Float32Array(B * T * C).fill(7); // garbage: every element must be written
+    encoderForward(out, tokens, wte, null, B, T, C);
+    const zeros = new Float64Array(T * C);
+    expectClose(out, naiveEncoderForward(tokens, f64(wte), zeros, B, T, C), F32_VS_F64, 'out');
+    const dwte = new Float32Array(V * C).fill(1);
+    encoderBackward(dwte, null, dout, tokens, B, T, C);
+    const te = f64(wte);
+    const fd = finiteDiffGradient(() => dotSum(dout, naiveEncoderForward(tokens, te, zeros, B, T, C)), te);
+    expectNonTrivial(fd, 'dwte');
+    expectClose(dwte, fd.map((g) => 1 + g), F32_VS_FINITE_DIFF, 'dwte on top of 1');
+    tokens[2] = V;
+    expect(() => encoderForward(out, tokens, wte, null, B, T, C)).toThrow(/outside the table/);
+    expect(() => encoderBackward(dwte, null, dout, tokens, B, T, C)).toThrow(/outside the table/);
+  });
+});
