@@ -21,11 +21,16 @@ const FLAGS = {
   'report-only': { kind: 'boolean', help: 'only regenerate the report from finished runs' },
 } as const;
 
+/** The runs `--suite all` makes: a variant that is the same run as another suite's (sameAs) counts once. */
+function paperRunCount(): number {
+  return new Set(PAPER_SUITES.flatMap((s) => suiteJobs(s, '').map((j) => j.id))).size;
+}
+
 const HELP = `Usage: npm run experiment -- --suite <name> [--workers N] [--runs DIR] [--out DIR] [--report-only]
 
 Suites:
 ${SUITES.map((s) => `  ${s.name.padEnd(8)} ${s.title} (${s.variants.length} variants x ${s.seeds.length} seeds, ${s.base.steps} steps)`).join('\n')}
-  all      the five paper suites (grpo, noisy, srt, lte, denoise): 57 runs, about 51 min on 2 idle cores
+  all      the five paper suites (${PAPER_SUITES.map((s) => s.name).join(', ')}): ${paperRunCount()} runs (docs/results.md gives the wall time of the last invocation)
 
 Options:
 ${formatFlags(FLAGS)}`;
