@@ -35,9 +35,16 @@ describe('checkpoints', () => {
     expect((8 + n) % 8).toBe(0);
     expect(header.wte).toEqual({ dtype: 'F32', shape: [24, 32], data_offsets: [0, 24 * 32 * 4] });
     expect(bytes.length - 8 - n).toBe(paramLayout(MODEL_PRESETS.micro).count * 4);
-    // the presets are rotary-position models: no position table is stored
-    expect(JSON.parse(header.__metadata__.config).positions).toBe('rope');
-    expect(header.wpe).toBeUndefined();
+    // micro keeps learned positions (its table is stored); the other presets are rotary: none is stored
+    expect(JSON.parse(header.__metadata__.config).positions).toBe('learned');
+    expect(header.wpe.shape).toEqual([64, 32]);
+    const tiny = new GPT(new CpuBackend(), MODEL_PRESETS.tiny);
+    tiny.initParams(9);
+    const tinyBytes = saveCheckpoint({ config: MODEL_PRESETS.tiny, params: (await tiny.backend.read(tiny.params)) as Float32Array, metadata: {} });
+    const tn = Number(new DataView(tinyBytes.buffer).getBigUint64(0, true));
+    const tinyHeader = JSON.parse(new TextDecoder().decode(tinyBytes.subarray(8, 8 + tn)));
+    expect(JSON.parse(tinyHeader.__metadata__.config).positions).toBe('rope');
+    expect(tinyHeader.wpe).toBeUndefined();
   });
 
   it('a checkpoint written before `positions` existed loads as a learned-position model with its wpe', () => {
@@ -53,7 +60,7 @@ describe('checkpoints', () => {
   });
 
   it('refuses a rope config whose head size is odd, naming the field', () => {
-    const bad = { ...MODEL_PRESETS.micro, nHead: 32, nEmbd: 32 }; // head size 1
+    const bad = { ...MODEL_PRESETS.micro, positions: 'rope' as const, nHead: 32, nEmbd: 32 }; // head size 1
     const r = GPTConfigSchema.safeParse(bad);
     expect(r.success).toBe(false);
     expect(r.error?.issues[0].path).toEqual(['nHead']);

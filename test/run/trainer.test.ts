@@ -81,12 +81,12 @@ describe('Trainer', () => {
   });
 
   it('a run state records its model; one saved before `positions` existed resumes as the learned model it was', async () => {
-    const config = parseRunConfig({ ...small, model: 'micro', maxCompletionLength: 40, seed: 3 });
-    // a fresh preset model is a rope model, and its state says so
+    const config = parseRunConfig({ ...small, model: 'tiny', maxCompletionLength: 40, seed: 3 });
+    // a fresh tiny preset model is a rope model, and its state says so
     const fresh = await Trainer.create(new CpuBackend(), config, nodeWeights(config.task));
     expect(fresh.model.cfg.positions).toBe('rope');
     expect(decodeRunState(encodeRunState(await fresh.saveState(), config)).state.model).toEqual(fresh.model.cfg);
-    // a learned micro model trained one step, saved the old way (no model config in the state file)
+    // a learned tiny model trained one step, saved the old way (no model config in the state file)
     const old = await Trainer.create(new CpuBackend(), config, nodeWeights(config.task), { model: { ...fresh.model.cfg, positions: 'learned' } });
     expect(old.model.layout.byName.has('wpe')).toBe(true);
     await old.trainStep();
