@@ -1,4 +1,4 @@
-// npm run make-checkpoints -- [--task addition|chain|all] [--seed S] [--steps MAX] [--mixed-steps N] [--gold-from DIR] [--out DIR] [--backend cpu|webgpu]
+// npm run make-checkpoints -- [--task addition|chain|all] [--variant weak|weaker|all] [--seed S] [--steps MAX] [--mixed-steps N] [--gold-from DIR] [--out DIR] [--backend cpu|webgpu]
 // Trains the shipped weak checkpoints on the CPU backend and writes DIR/<task>-weak.safetensors and
 // DIR/<task>-weak.json (the manifest: config, tokenizer, seed, steps, corpus, measured Pass@1 / Pass@8 and gates).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,8 @@ import { ProgressBar } from './progress';
 
 /**
  * weak: the policy every RL run starts from (Pass@1 on the RL difficulty in the 15-50% window).
- * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces.
+ * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces (micro: learned positions,
+ *   see MODEL_PRESETS; tiny: rotary).
  */
 const WEAK_VARIANTS = [
   { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3 },
@@ -23,6 +24,7 @@ const WEAK_VARIANTS = [
 // The pretraining flags, one line each (npm run make-checkpoints -- --help prints them from here).
 const FLAGS = {
   task: { kind: 'string', value: 'T', help: 'which task\'s checkpoints', choices: [...Object.keys(TASKS), 'all'], default: 'all' },
+  variant: { kind: 'string', value: 'V', help: 'which of each task\'s checkpoints', choices: [...WEAK_VARIANTS.map((v) => v.name), 'all'], default: 'all' },
   seed: { kind: 'int', value: 'S', help: 'random seed', default: PRETRAIN_DEFAULTS.seed },
   steps: { kind: 'int', value: 'MAX', help: 'most gold-stage steps per checkpoint (each stops early once weak enough)', default: PRETRAIN_DEFAULTS.maxSteps },
   'mixed-steps': { kind: 'int', value: 'N', help: 'steps on the mixed corpus after the gold stage (default: the task\'s own, see docs/methods.md)' },
@@ -47,7 +49,8 @@ async function main() {
   const tasks = args.task === 'all' ? Object.keys(TASKS) : [args.task];
   const out = args.out;
   mkdirSync(out, { recursive: true });
-  for (const task of tasks) for (const variant of WEAK_VARIANTS) {
+  const variants = WEAK_VARIANTS.filter((v) => args.variant === 'all' || v.name === args.variant);
+  for (const task of tasks) for (const variant of variants) {
     const backend = await createNodeBackend(args.backend);
     const opts = {
       ...PRETRAIN_DEFAULTS, model: variant.model, stopAtPassAt1: variant.stopAtPassAt1, task,
