@@ -105,13 +105,16 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
 
   it('long series are down-sampled with their logged min and max drawn faintly behind the line', async () => {
     const { page } = b;
-    expect(await page.locator(`${chart('reward')} .recharts-area-area`).count()).toBeGreaterThan(0);
+    // one band per train line (5 runs x observed, clean), each a closed outline of the min..max of its buckets
+    const bands = await page.$$eval(`${chart('reward')} path.misstep-band`, (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+    expect(bands).toHaveLength(10);
+    for (const d of bands) expect(d).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){3,}Z$/);
   });
 
   it('a legend click hides its line and a second click shows it again', async () => {
     const { page } = b;
     const curves = () => page.locator(`${chart('reward')} path.recharts-line-curve`).count();
-    const areas = () => page.locator(`${chart('reward')} .recharts-area-area`).count();
+    const areas = () => page.locator(`${chart('reward')} path.misstep-band`).count();
     const [c0, a0] = [await curves(), await areas()];
     const entry = page.locator(`${chart('reward')} .recharts-legend-item`).filter({ hasText: /#2 \(imported\)\u2069?: clean$/ });
     await entry.click();

@@ -3,13 +3,16 @@
 // store field), hover values, and PNG / CSV export. The chart's data is built and drawn in a task of its
 // own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts).
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { Area, Brush, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { flushSync } from 'react-dom';
+import { Brush, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { bandExtent, Bands } from '../charts/Bands';
 import type { ChartSpec } from '../charts/catalog';
 import { buildPassAtKChart, buildSeriesChart, type ChartData, type ChartRun } from '../charts/data';
 import { rangeIndexes, type StepRange } from '../charts/downsample';
 import { exportCsv, exportPng } from '../charts/exportChart';
 import { axisTitles, exportLines, hiddenKey, toggleHidden } from '../charts/legend';
 import { useStaggered, useThrottled } from '../charts/stagger';
+import { measured } from '../perf';
 import { labStore, useLab } from '../store/labStore';
 
 interface Props {
@@ -34,7 +37,7 @@ function useBox(ref: React.RefObject<HTMLElement | null>): { width: number; inVi
     const el = ref.current;
     if (!el) return;
     const io = new IntersectionObserver((entries) => setInView(entries.some((e) => e.isIntersecting)), { rootMargin: '150px' });
-    const ro = new ResizeObserver((entries) => setWidth(Math.floor(entries[0].contentRect.width)));
+    const ro = new ResizeObserver((entries) => measured('chart-resize', () => flushSync(() => setWidth(Math.floor(entries[0].contentRect.width)))));
     io.observe(el);
     ro.observe(el);
     return () => { io.disconnect(); ro.disconnect(); };
@@ -51,7 +54,10 @@ const PX_PER_POINT = 4;
 const BRUSH_SETTLE_MS = 250;
 
 const fmt = (v: unknown): string => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : Array.isArray(v) ? v.map(fmt).join(' – ') : String(v));
-const unitDomain: [(min: number) => number, (max: number) => number] = [(min) => Math.min(0, min), (max) => Math.max(1, max)];
+type Domain = [(min: number) => number, (max: number) => number];
+const unitDomain: Domain = [(min) => Math.min(0, min), (max) => Math.max(1, max)];
+const AUTO: ['auto', 'auto'] = ['auto', 'auto'];
+const withExtent = ([lo, hi]: [number, number]): Domain => [(min) => Math.min(min, lo), (max) => Math.max(max, hi)];
 
 interface Target {
   runs: ChartRun[];
@@ -76,9 +82,10 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const [error, setError] = useState<string | null>(null);
   const series = spec.kind === 'series';
   const shownRuns = useThrottled(runs, inView ? 0 : OFFSCREEN_MS, 'chart-offscreen');
-  // width 0: the card is hidden (another tab is open); it keeps what it drew and draws nothing new
+  // another tab is open (the card is offstage) or the card has no width: it keeps what it drew and draws nothing new
+  const onTab = useLab((s) => s.prefs.tab === 'charts');
   const shown = useRef<Target | null>(null);
-  const target = useMemo<Target | null>(() => (width > 0 ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current), [shownRuns, smoothing, zoom, width, series]);
+  const target = useMemo<Target | null>(() => (width > 0 && onTab ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current), [shownRuns, smoothing, zoom, width, series, onTab]);
   shown.current = target;
   const drawnTarget = useStaggered<Target | null>(target, null, 'chart-draw', spec.id);
   // built inside the staggered task that draws it
@@ -157,6 +164,10 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
     settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
   };
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
+  // the bands are drawn by ../charts/Bands.tsx, outside recharts' items: the y axis takes in their extent here
+  const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color })) : [];
+  const extent = bands.length > 0 && !spec.unit ? bandExtent(data.rows, bands.map((b) => b.key)) : null;
+  const yDomain = spec.unit ? unitDomain : extent ? withExtent(extent) : AUTO;
   const height = HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0);
   return (
     <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
@@ -168,7 +179,7 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
           label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
       )}
-      <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={62}
+      <YAxis fontSize={11} domain={yDomain} tickFormatter={(v: number) => fmt(v)} width={62}
         label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
       <Tooltip formatter={fmt} isAnimationActive={false}
         labelFormatter={(x, payload) => {
@@ -176,10 +187,8 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
           const from = payload?.[0]?.payload?.from as number | undefined;
           return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
         }} />
-      {data.lines.map((l) => data.downsampled && l.bandKey ? (
-        <Area key={`${l.key}|band`} dataKey={l.bandKey} name={`${l.name} (logged min–max)`} stroke="none" fill={l.color} fillOpacity={0.15}
-          legendType="none" tooltipType="none" hide={isHidden(l.key)} connectNulls isAnimationActive={false} activeDot={false} />
-      ) : l.smoothed ? (
+      {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
+      {data.lines.map((l) => !data.downsampled && l.smoothed ? (
         <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
           legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
       ) : null)}
