@@ -49,15 +49,21 @@ const HEIGHT = 230;
 const BRUSH = 20;
 /** A chart off screen still draws (a full-page capture shows it), but takes new data this seldom. */
 const OFFSCREEN_MS = 10_000;
-/** Pixels per drawn bucket: a line gets about width / 4 points, however long the run. */
-const PX_PER_POINT = 4;
+/** Pixels per drawn bucket: a line gets about width / 6 points, however long the run. */
+const PX_PER_POINT = 6;
 const BRUSH_SETTLE_MS = 250;
 
 const fmt = (v: unknown): string => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : Array.isArray(v) ? v.map(fmt).join(' – ') : String(v));
 type Domain = [(min: number) => number, (max: number) => number];
 const unitDomain: Domain = [(min) => Math.min(0, min), (max) => Math.max(1, max)];
 const AUTO: ['auto', 'auto'] = ['auto', 'auto'];
-const withExtent = ([lo, hi]: [number, number]): Domain => [(min) => Math.min(min, lo), (max) => Math.max(max, hi)];
+const fmtTick = (v: number) => fmt(v);
+const kLabel = (k: unknown) => `k = ${k}`;
+const stepLabel = (x: unknown, payload: readonly { payload?: { from?: unknown } }[]) => {
+  const from = payload?.[0]?.payload?.from;
+  return typeof from === 'number' && from !== x ? `steps ${from}–${x}` : `step ${x}`;
+};
+const LEGEND_STYLE = { fontSize: 12, cursor: 'pointer' };
 
 interface Target {
   runs: ChartRun[];
@@ -163,11 +169,24 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
     if (settle.current) clearTimeout(settle.current);
     settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
   };
+  const lines = useRef(data.lines);
+  lines.current = data.lines;
+  const onLegend = useMemo(() => (entry: { dataKey?: unknown }) => {
+    const line = lines.current.find((l) => l.dataKey === entry.dataKey);
+    if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
+  }, [spec.id]);
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
   // the bands are drawn by ../charts/Bands.tsx, outside recharts' items: the y axis takes in their extent here
   const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color })) : [];
-  const extent = bands.length > 0 && !spec.unit ? bandExtent(data.rows, bands.map((b) => b.key)) : null;
-  const yDomain = spec.unit ? unitDomain : extent ? withExtent(extent) : AUTO;
+  // Props of the axes keep their identity from one redraw to the next: recharts re-registers an axis whose props
+  // changed (in a layout effect), which costs a whole extra render of the chart before the new data's own.
+  // So the domain reads the band's extent through a ref (set here, before the axis computes its domain, and
+  // recomputed by recharts whenever the data or the hidden lines change, which is when the extent changes).
+  const extent = useRef<[number, number] | null>(null);
+  extent.current = bands.length > 0 && !spec.unit ? bandExtent(data.rows, bands.map((b) => b.key)) : null;
+  const bandDomain = useMemo<Domain>(() => [(min) => Math.min(min, extent.current?.[0] ?? min), (max) => Math.max(max, extent.current?.[1] ?? max)], []);
+  const yDomain = spec.unit ? unitDomain : data.downsampled ? bandDomain : AUTO;
+  const yLabel = useMemo(() => ({ value: axes.y, angle: -90, position: 'insideLeft' as const, offset: 4, fontSize: 11, style: { textAnchor: 'middle' as const } }), [axes.y]);
   const height = HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0);
   return (
     <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
@@ -179,14 +198,8 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
           label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
       )}
-      <YAxis fontSize={11} domain={yDomain} tickFormatter={(v: number) => fmt(v)} width={62}
-        label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
-      <Tooltip formatter={fmt} isAnimationActive={false}
-        labelFormatter={(x, payload) => {
-          if (spec.kind === 'passAtK') return `k = ${x}`;
-          const from = payload?.[0]?.payload?.from as number | undefined;
-          return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
-        }} />
+      <YAxis fontSize={11} domain={yDomain} tickFormatter={fmtTick} width={62} label={yLabel} />
+      <Tooltip formatter={fmt} isAnimationActive={false} labelFormatter={spec.kind === 'passAtK' ? kLabel : stepLabel} />
       {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
       {data.lines.map((l) => !data.downsampled && l.smoothed ? (
         <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
@@ -196,11 +209,7 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
           dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
       ))}
-      <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={{ fontSize: 12, cursor: 'pointer' }}
-        onClick={(entry) => {
-          const line = data.lines.find((l) => l.dataKey === entry.dataKey);
-          if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
-        }} />
+      <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={LEGEND_STYLE} onClick={onLegend} />
       {series && brush && data.rows.length > 2 && (
         <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
       )}
