@@ -163,13 +163,7 @@ export function formatTable(r: BenchReport): string {
   }
   const lt = r.main_thread_longtasks;
   if (lt) lines.push('', `main-thread long tasks (> 50 ms), bench page: ${lt.count}, longest ${f(lt.max_ms, 0)} ms, over ${f(lt.observed_ms / 1000, 1)} s with ${lt.training_steps} training steps (${lt.source})`);
-  const lp = r.lab_page;
-  if (lp) {
-    lines.push(`main-thread long tasks (> 50 ms), lab page:   ${lp.count}, longest ${f(lp.max_ms, 0)} ms, over ${f(lp.observed_ms / 1000, 1)} s with ${lp.training_steps} training steps (${lp.source})`);
-    lines.push(`  the lab page's own work: ${f(lp.page_work_ms, 0)} ms (${f(100 * lp.page_work_share, 1)}% of the time), ${f(lp.page_work_ms_per_step, 1)} ms per step, longest piece ${f(lp.longest_page_work_ms, 1)} ms; ` +
-      Object.entries(lp.work).map(([k, w]) => `${k} ${w.count}x ${f(w.total_ms, 0)} ms (max ${f(w.max_ms, 1)})`).join(', '));
-    lines.push(`  lab page verdict: ${lp.verdict}`);
-  }
+  if (r.lab_page) lines.push(...formatLabPage(r.lab_page));
   if (r.browser) {
     const b = r.browser;
     const tl = b.training_loop;
@@ -184,4 +178,16 @@ export function formatTable(r: BenchReport): string {
   }
   lines.push('', `${f(r.seconds, 0)} s in all`);
   return lines.join('\n');
+}
+
+/** The lab page's lines of the printed table: its long tasks, its own work, and the verdict on the goal. */
+export function formatLabPage(lp: LabPageFigures): string[] {
+  const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
+  return [
+    `main-thread long tasks (> 50 ms), lab page:   ${lp.count}, longest ${f(lp.max_ms, 0)} ms, over ${f(lp.observed_ms / 1000, 1)} s with ${lp.training_steps} training steps (${lp.source})`,
+    `  over 50 ms of the main thread's CPU time: ${lp.cpu_long_tasks.count} (longest task ${f(lp.cpu_long_tasks.max_ms, 0)} ms of CPU time); load average ${lp.load_average.map((l) => f(l, 1)).join(' -> ')} on ${lp.cores} cores`,
+    `  the lab page's own work: ${f(lp.page_work_ms, 0)} ms (${f(100 * lp.page_work_share, 1)}% of the time), ${f(lp.page_work_ms_per_step, 1)} ms per step, longest piece ${f(lp.longest_page_work_ms, 1)} ms; ` +
+      Object.entries(lp.work).map(([k, w]) => `${k} ${w.count}x ${f(w.total_ms, 0)} ms (max ${f(w.max_ms, 1)})`).join(', '),
+    `  lab page verdict: ${lp.verdict}`,
+  ];
 }
