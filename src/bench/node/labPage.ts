@@ -69,8 +69,10 @@ interface TraceEvent {
   dur?: number;
   tdur?: number; // the thread's CPU time in the event
   id2?: { local?: string };
-  args?: { name?: string; detail?: string; startTime?: number };
+  args?: { name?: string; detail?: string; startTime?: number; data?: { functionName?: string } };
 }
+
+const PARTS = new Set(['FunctionCall', 'TimerFire', 'EventDispatch', 'MajorGC', 'MinorGC', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'RunMicrotasks', 'ParseHTML', 'EvaluateScript']);
 
 /**
  * Chromium's own timeline of the page's main thread (CDP tracing), for its tasks' CPU time: a task's wall time
@@ -83,11 +85,13 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
   const tasks: TraceEvent[] = [];
   const open = new Map<string, TraceEvent>();
   const measures: { what: string; from: number; to: number }[] = [];
+  const parts: TraceEvent[] = []; // what the browser did inside tasks, 10 ms or more (GC, layout, a script's entry point)
   let main: string | null = null; // pid/tid of the thread the page's measures come from
   let offsetMs: number | null = null; // trace clock (ms) - performance.now()
   cdp.on('Tracing.dataCollected', ({ value }) => {
     for (const e of value as unknown as TraceEvent[]) {
       if (e.name === 'RunTask' && e.ph === 'X' && ((e.dur ?? 0) > LONG_MS * 1000 || (e.tdur ?? 0) > LONG_MS * 1000)) tasks.push(e);
+      else if (e.ph === 'X' && PARTS.has(e.name) && (e.dur ?? 0) >= 10_000) parts.push(e);
       else if (e.name?.startsWith('misstep:')) {
         main ??= `${e.pid}/${e.tid}`;
         const id = `${e.name}|${e.id2?.local}`;
@@ -102,7 +106,7 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
       }
     }
   });
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-devtools.timeline', 'blink.user_timing'] }, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['disabled-by-default-devtools.timeline', 'devtools.timeline', 'blink.user_timing'] }, transferMode: 'ReportEvents' });
   return {
     async stop() {
       const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
@@ -114,10 +118,15 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
         wall_ms: Math.round((t.dur ?? 0) / 1000),
         cpu_ms: Math.round((t.tdur ?? 0) / 1000),
         during: measures.filter((m) => m.to > t.ts && m.from < t.ts + (t.dur ?? 0)).map((m) => m.what),
+        browser: parts.filter((p) => p.pid === t.pid && p.tid === t.tid && p.ts >= t.ts && p.ts < t.ts + (t.dur ?? 0))
+          .map((p) => `${p.name}${p.args?.data?.functionName ? ` ${p.args.data.functionName}` : ''} ${Math.round((p.dur ?? 0) / 1000)} ms`),
       })) };
     },
   };
 }
+
+/** A task in which only the JS engine's garbage collector worked (no script of the page's, no timed work). */
+export const gcOnly = (t: TracedTask): boolean => t.during.length === 0 && t.browser.length > 0 && t.browser.every((b) => /^(Major|Minor)GC /.test(b));
 
 /** Drive the lab at `url` in `page` (a fresh profile) as LabPageOptions says, and return its figures. */
 export async function measureLabPage(page: Page, url: string, o: LabPageOptions): Promise<LabPageFigures> {
@@ -185,7 +194,8 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
   const count = snap.longTasks.length;
   const longest = count ? Math.max(...snap.longTasks.map((t) => t.duration)) : 0;
   const cpuMax = Math.max(0, ...traced.map((t) => t.cpu_ms));
-  const own = `${cpuLong.length} task${cpuLong.length === 1 ? '' : 's'} over ${LONG_MS} ms of main-thread CPU time (longest ${cpuMax} ms)`;
+  const gc = cpuLong.filter(gcOnly).length;
+  const own = `${cpuLong.length} task${cpuLong.length === 1 ? '' : 's'} over ${LONG_MS} ms of main-thread CPU time (longest ${cpuMax} ms${gc ? `; ${gc} of them garbage collection alone` : ''})`;
   const verdict = quiet
     ? count === 0 && cpuLong.length === 0 ? `goal met: 0 long tasks on a quiet machine (load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${cores} cores)`
       : `goal NOT met: ${count} long tasks (longest ${longest} ms) on a quiet machine (load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${cores} cores); ${own}`
@@ -205,7 +215,7 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
     longest_page_work_ms: Math.max(0, ...Object.values(snap.work).map((w) => w.maxMs)),
     work,
     long_tasks: snap.longTasks,
-    cpu_long_tasks: { count: cpuLong.length, max_ms: cpuMax, tasks: cpuLong },
+    cpu_long_tasks: { count: cpuLong.length, max_ms: cpuMax, gc_only: gc, tasks: cpuLong },
     traced_tasks: traced,
     traced_measures: tracedMeasures,
     load_average: [load0, load1],
