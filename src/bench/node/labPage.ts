@@ -3,7 +3,7 @@
 // keep the Charts, Inspector and Runs tabs open in turn while the page's figures (src/ui/perf.ts:
 // window.__misstepPerf) are gathered. The end-to-end test asserts on what this returns; `npm run bench`
 // reports it beside the bench page's figure.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,19 @@ export interface Served {
 /** Build the lab into a temporary folder and serve it on 127.0.0.1; close() stops it and removes the folder. */
 export async function buildAndServe(): Promise<Served> {
   const outDir = mkdtempSync(join(tmpdir(), 'misstep-e2e-dist-'));
-  await build({ root: ROOT, logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  // The lab as users get it, a production build, also under vitest: vitest sets NODE_ENV=test, and Vite
+  // builds with the environment's NODE_ENV, which gave development React (several times slower: every
+  // figure of the page measured in the end-to-end test was of that build before this).
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, mode: 'production', logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
+  const js = readdirSync(join(outDir, 'assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(outDir, 'assets', f), 'utf8'));
+  if (js.some((code) => code.includes('jsxDEV'))) throw new Error('the lab was built with development React (NODE_ENV is not production)');
   const server: PreviewServer = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
   const address = server.httpServer.address();
   if (address === null || typeof address === 'string') throw new Error('preview server has no port');
