@@ -34,6 +34,7 @@ export interface LabPageFigures extends LongTasks {
   cpu_long_tasks: { count: number; max_ms: number; gc_only: number; tasks: TracedTask[] };
   /** Every main-thread task over 50 ms of wall or CPU time in the window. */
   traced_tasks: TracedTask[];
+  trace_data_lost: boolean; // Chromium said the trace lost events (its buffer filled): the CPU figures would miss tasks
   traced_measures: number; // the page's timed pieces of work the trace saw on that thread (a check that it watched the right one)
   load_average: [before: number, after: number]; // 1-minute load average when the window opened and closed
   cores: number;
