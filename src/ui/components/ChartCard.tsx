@@ -183,7 +183,8 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
   // So the domain reads the band's extent through a ref (set here, before the axis computes its domain, and
   // recomputed by recharts whenever the data or the hidden lines change, which is when the extent changes).
   const extent = useRef<[number, number] | null>(null);
-  extent.current = bands.length > 0 && !spec.unit ? bandExtent(data.rows, bands.map((b) => b.key)) : null;
+  const zoomed = zoom && brush ? data.rows.slice(brush.startIndex, brush.endIndex + 1) : data.rows; // the rows the brush shows
+  extent.current = bands.length > 0 && !spec.unit ? bandExtent(zoomed, bands.map((b) => b.key)) : null;
   const bandDomain = useMemo<Domain>(() => [(min) => Math.min(min, extent.current?.[0] ?? min), (max) => Math.max(max, extent.current?.[1] ?? max)], []);
   const yDomain = spec.unit ? unitDomain : data.downsampled ? bandDomain : AUTO;
   const yLabel = useMemo(() => ({ value: axes.y, angle: -90, position: 'insideLeft' as const, offset: 4, fontSize: 11, style: { textAnchor: 'middle' as const } }), [axes.y]);
