@@ -179,8 +179,7 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
   // the bands are drawn by ../charts/Bands.tsx, outside recharts' items: the y axis takes in their extent here
   const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color })) : [];
   // Props of the axes keep their identity from one redraw to the next: recharts re-registers an axis whose props
-  // changed (in a layout effect), which costs a whole extra render of the chart before the new data's own.
-  // So the domain reads the band's extent through a ref (set here, before the axis computes its domain, and
+  // changed (a store update in a layout effect), and recomputes everything drawn on that axis. So the domain reads the band's extent through a ref (set here, before the axis computes its domain, and
   // recomputed by recharts whenever the data or the hidden lines change, which is when the extent changes).
   const extent = useRef<[number, number] | null>(null);
   const zoomed = zoom && brush ? data.rows.slice(brush.startIndex, brush.endIndex + 1) : data.rows; // the rows the brush shows
