@@ -30,6 +30,25 @@ export interface LabPageFigures extends LongTasks {
   longest_page_work_ms: number; // the longest single piece of it
   work: Record<string, { count: number; total_ms: number; max_ms: number }>;
   long_tasks: { start: number; duration: number }[];
+  /** Main-thread tasks over 50 ms of the thread's CPU time (Chromium's trace): the page's own cost, however loaded the machine. */
+  cpu_long_tasks: { count: number; max_ms: number; gc_only: number; tasks: TracedTask[] };
+  /** Every main-thread task over 50 ms of wall or CPU time in the window. */
+  traced_tasks: TracedTask[];
+  trace_data_lost: boolean; // Chromium said the trace lost events (its buffer filled): the CPU figures would miss tasks
+  traced_measures: number; // the page's timed pieces of work the trace saw on that thread (a check that it watched the right one)
+  load_average: [before: number, after: number]; // 1-minute load average when the window opened and closed
+  cores: number;
+  quiet: boolean; // the load average stayed under half the cores
+  verdict: string; // the goal (0 long tasks after the first paint), judged as the conditions allow
+}
+
+/** One main-thread task: its start (performance.now() of the page), wall and CPU time, and the page's timed work inside it. */
+export interface TracedTask {
+  start: number;
+  wall_ms: number;
+  cpu_ms: number;
+  during: string[]; // the page's timed work (src/ui/perf.ts) inside it
+  browser: string[]; // what Chromium did inside it, 10 ms or more each (script entry points, GC, style, layout)
 }
 
 export interface SoakFigures {
@@ -146,12 +165,7 @@ export function formatTable(r: BenchReport): string {
   }
   const lt = r.main_thread_longtasks;
   if (lt) lines.push('', `main-thread long tasks (> 50 ms), bench page: ${lt.count}, longest ${f(lt.max_ms, 0)} ms, over ${f(lt.observed_ms / 1000, 1)} s with ${lt.training_steps} training steps (${lt.source})`);
-  const lp = r.lab_page;
-  if (lp) {
-    lines.push(`main-thread long tasks (> 50 ms), lab page:   ${lp.count}, longest ${f(lp.max_ms, 0)} ms, over ${f(lp.observed_ms / 1000, 1)} s with ${lp.training_steps} training steps (${lp.source})`);
-    lines.push(`  the lab page's own work: ${f(lp.page_work_ms, 0)} ms (${f(100 * lp.page_work_share, 1)}% of the time), ${f(lp.page_work_ms_per_step, 1)} ms per step, longest piece ${f(lp.longest_page_work_ms, 1)} ms; ` +
-      Object.entries(lp.work).map(([k, w]) => `${k} ${w.count}x ${f(w.total_ms, 0)} ms (max ${f(w.max_ms, 1)})`).join(', '));
-  }
+  if (r.lab_page) lines.push(...formatLabPage(r.lab_page));
   if (r.browser) {
     const b = r.browser;
     const tl = b.training_loop;
@@ -166,4 +180,16 @@ export function formatTable(r: BenchReport): string {
   }
   lines.push('', `${f(r.seconds, 0)} s in all`);
   return lines.join('\n');
+}
+
+/** The lab page's lines of the printed table: its long tasks, its own work, and the verdict on the goal. */
+export function formatLabPage(lp: LabPageFigures): string[] {
+  const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
+  return [
+    `main-thread long tasks (> 50 ms), lab page:   ${lp.count}, longest ${f(lp.max_ms, 0)} ms, over ${f(lp.observed_ms / 1000, 1)} s with ${lp.training_steps} training steps (${lp.source})`,
+    `  over 50 ms of the main thread's CPU time: ${lp.cpu_long_tasks.count} (longest task ${f(lp.cpu_long_tasks.max_ms, 0)} ms of CPU time; ${lp.cpu_long_tasks.gc_only} garbage collection alone); load average ${lp.load_average.map((l) => f(l, 1)).join(' -> ')} on ${lp.cores} cores`,
+    `  the lab page's own work: ${f(lp.page_work_ms, 0)} ms (${f(100 * lp.page_work_share, 1)}% of the time), ${f(lp.page_work_ms_per_step, 1)} ms per step, longest piece ${f(lp.longest_page_work_ms, 1)} ms; ` +
+      Object.entries(lp.work).map(([k, w]) => `${k} ${w.count}x ${f(w.total_ms, 0)} ms (max ${f(w.max_ms, 1)})`).join(', '),
+    `  lab page verdict: ${lp.verdict}`,
+  ];
 }

@@ -1,4 +1,4 @@
-// npm run bench -- [--quick] [--out FILE.json] [--backend webgpu|cpu|both] [--no-browser] [--no-lab-page] [--no-tfjs] [--soak MINUTES]
+// npm run bench -- [--quick] [--out FILE.json] [--backend webgpu|cpu|both] [--no-browser] [--no-lab-page] [--lab-page-only] [--no-tfjs] [--soak MINUTES]
 // Prints a table and writes the JSON report (src/bench/report.ts). Node figures come from the npm `webgpu`
 // package (Dawn; SwiftShader without a GPU: export VK_ICD_FILENAMES) and the CPU backend; the `browser`
 // section and main_thread_longtasks come from headless Chromium (WebGPU in a dedicated Web Worker); lab_page
@@ -13,7 +13,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../bench/node/chromium';
 import { buildAndServe, measureLabPage } from '../bench/node/labPage';
 import { nodeHeapAfterGc, nodeRuntime, nodeTfjs, nodeWebGpuBackend } from '../bench/node/setup';
-import { formatTable, missingFields, type BenchReport, type LabPageFigures } from '../bench/report';
+import { formatLabPage, formatTable, missingFields, type BenchReport, type LabPageFigures } from '../bench/report';
 import { runBench } from '../bench/run';
 import { soak } from '../bench/soak';
 import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
@@ -24,6 +24,7 @@ const FLAGS = {
   backend: { kind: 'string', value: 'B', help: 'which backends to measure', choices: ['webgpu', 'cpu', 'both'], default: 'both' },
   'no-browser': { kind: 'boolean', help: 'skip the headless-Chromium half (browser figures, main-thread long tasks)' },
   'no-lab-page': { kind: 'boolean', help: "skip the lab page's figures (the lab built and trained in headless Chromium)" },
+  'lab-page-only': { kind: 'boolean', help: "only the lab page's figures and verdict (about 7 minutes; 2 with --quick); JSON to test-output/bench-lab-page.json unless --out" },
   'no-tfjs': { kind: 'boolean', help: 'skip the TensorFlow.js comparisons' },
   soak: { kind: 'number', value: 'MINUTES', help: 'train continuously for MINUTES and report JS heap / GPU bytes at start and end', default: 0 },
 } as const;
@@ -33,10 +34,11 @@ ${formatFlags(FLAGS)}`;
 
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
-export async function runBenchCli(argv: string[]): Promise<BenchReport> {
+export async function runBenchCli(argv: string[]): Promise<BenchReport | null> {
   if (wantsHelp(argv)) { console.log(HELP); process.exit(0); }
   const args = parseFlags(argv, FLAGS);
   const quick = args.quick;
+  if (args['lab-page-only']) return labPageOnly(quick, args.out ?? 'test-output/bench-lab-page.json');
   const which = args.backend;
   const soakMinutes = args.soak;
   const out = args.out ?? `test-output/bench-${quick ? 'quick' : 'full'}.json`;
@@ -67,6 +69,16 @@ export async function runBenchCli(argv: string[]): Promise<BenchReport> {
   console.log(`\nwrote ${out}${missing.length ? `; incomplete for the default run: ${missing.join(', ')}` : ' (complete)'}`);
   webgpu?.destroy();
   return report;
+}
+
+/** `--lab-page-only`: the lab page's figures alone, written as { lab_page } and printed with their verdict. */
+async function labPageOnly(quick: boolean, out: string): Promise<null> {
+  const lab_page = await runLabPage(quick);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ version: 1, mode: quick ? 'quick' : 'full', generated_at: new Date().toISOString(), lab_page }, null, 2)}\n`);
+  console.log(formatLabPage(lab_page).join('\n'));
+  console.log(`\nwrote ${out}`);
+  return null;
 }
 
 /** The lab's own page, built and served, training with four long runs overlaid (quick: shorter). */

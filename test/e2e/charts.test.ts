@@ -7,18 +7,21 @@
 //   bounded: chart redraws under a fifth of the time (they rest four times their cost: charts/stagger.ts),
 //   all of it under a third. These hold by design on any machine, loaded or not.
 // - the charts stay bounded whatever the series length: new data at most once a second, about one drawn
-//   row per 4 pixels of width (the overlays have 3000 steps each).
-// - main-thread tasks over 50 ms (PerformanceObserver 'longtask'), the longest piece of the page's work and
-//   the longest batch are recorded and written out (test-output/e2e/lab-page-perf.json). A task's length counts the time the
-//   OS gave to other processes too, so on a loaded machine (CI shares two cores with the rest of the suite,
-//   and SwiftShader's training in the worker competes for them) it measures the machine as much as the
-//   page. "0 long tasks, no piece of work over 50 ms" is asserted when the machine was quiet during the
-//   window (1-minute load average under half the cores, before and after); the log says which held.
+//   row per 6 pixels of width (the overlays have 3000 steps each).
+// - no main-thread task over 50 ms of the thread's CPU time (Chromium's own trace, labPage.ts) in which the
+//   page's code ran: the page's own cost, which the load of the machine does not inflate. Asserted always.
+//   Before the fix it failed (tab switches of 220-280 ms of CPU time, chart redraws over 50), so it judges
+//   the page. Pauses of the garbage collector alone are reported, not judged (docs/performance.md).
+// - main-thread tasks over 50 ms of wall time (PerformanceObserver 'longtask'): the goal as the issue states
+//   it. A task's wall time counts the time the OS gave to other processes too, so on a loaded machine (CI
+//   shares two cores with the rest of the suite, and SwiftShader's training in the worker competes for
+//   them) it measures the machine as much as the page: "0 long tasks" is asserted when the machine was
+//   quiet during the window (1-minute load average under half the cores, before and after); the figures
+//   and the verdict are written out either way (test-output/e2e/lab-page-perf.json, and the log).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measureLabPage } from '../../src/bench/node/labPage';
+import { gcOnly, measureLabPage } from '../../src/bench/node/labPage';
 import type { LabPageFigures } from '../../src/bench/report';
 import { readPngText } from '../../src/ui/charts/exportChart';
 import { buildAndServe, launch, OUTPUT, screenshot, type Browser, type Served } from './harness';
@@ -40,23 +43,22 @@ const PHASES: [tab: 'Charts' | 'Inspector' | 'Runs', seconds: number][] = [['Cha
 
 describe('the lab page while training', { timeout: 600_000 }, () => {
   let lp: LabPageFigures;
-  let quiet = false;
 
   it('trains a preset with four long runs overlaid, through every tab, and records its figures', async () => {
-    const load0 = os.loadavg()[0];
     lp = await measureLabPage(b.page, served.url, { phases: PHASES, overlaySteps: 3000, log: (m) => console.log(m) });
-    const load1 = os.loadavg()[0];
-    quiet = Math.max(load0, load1) < os.cpus().length / 2;
     mkdirSync(OUTPUT, { recursive: true });
-    writeFileSync(join(OUTPUT, 'lab-page-perf.json'), JSON.stringify({ ...lp, load_average: [load0, load1], quiet }, null, 1));
+    writeFileSync(join(OUTPUT, 'lab-page-perf.json'), JSON.stringify(lp, null, 1));
     console.log(`lab page: ${lp.training_steps} steps in ${(lp.observed_ms / 1000).toFixed(1)} s; own work ${lp.page_work_ms.toFixed(0)} ms ` +
       `(${(100 * lp.page_work_share).toFixed(1)}%, ${lp.page_work_ms_per_step?.toFixed(1)} ms/step, longest ${lp.longest_page_work_ms.toFixed(1)} ms); ` +
-      `long tasks ${lp.count} (longest ${lp.max_ms} ms); load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${os.cpus().length} cores; ` +
-      `${JSON.stringify(lp.work)}`);
+      `long tasks ${lp.count} (longest ${lp.max_ms} ms); ${JSON.stringify(lp.work)}\n${lp.verdict}`);
     // preconditions: it trained, and the page did the work being judged
     expect(lp.training_steps).toBeGreaterThan(10);
     expect(lp.first_paint_ms).not.toBeNull();
-    for (const kind of ['batch', 'chart-data', 'chart-draw', 'runs']) expect(lp.work[kind]?.count ?? 0, kind).toBeGreaterThan(0);
+    for (const kind of ['batch', 'chart-data', 'chart-draw', 'runs', 'tab']) expect(lp.work[kind]?.count ?? 0, kind).toBeGreaterThan(0);
+    // and Chromium's trace watched the page's main thread: it saw (nearly) every piece of the page's timed work
+    const pieces = Object.values(lp.work).reduce((n, w) => n + w.count, 0);
+    expect(lp.traced_measures).toBeGreaterThanOrEqual(0.95 * pieces);
+    expect(lp.trace_data_lost).toBe(false);
     await screenshot(b.page, '10-perf-charts');
   });
 
@@ -66,17 +68,24 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     expect(lp.page_work_share).toBeLessThan(1 / 3);
   });
 
-  it('charts take new data at most once a second and draw about one row per 4 pixels, however long the runs', async () => {
+  it('charts take new data at most once a second and draw about one row per 6 pixels, however long the runs', async () => {
     expect(lp.work['chart-data'].count).toBeLessThanOrEqual(Math.ceil(lp.observed_ms / 1000) + 1);
     await b.page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 60_000 });
     const drawn = await b.page.$$eval('section[data-chart]', (els) => els.map((e) => ({ rows: Number(e.getAttribute('data-drawn')), width: (e.querySelector('.chart-box') as HTMLElement).clientWidth })));
     expect(drawn.filter((d) => d.rows > 0).length).toBeGreaterThanOrEqual(8);
-    for (const d of drawn) expect(d.rows).toBeLessThanOrEqual(Math.ceil(d.width / 4) + 2);
+    for (const d of drawn) expect(d.rows).toBeLessThanOrEqual(Math.max(40, Math.ceil(d.width / 6)) + 2);
+  });
+
+  it("no main-thread task over 50 ms of CPU time in which the page's code ran, on any machine", () => {
+    console.log(lp.verdict);
+    // a pause of the garbage collector alone (a major GC of the heap the overlays fill, once a minute or so)
+    // is reported in the verdict and docs/performance.md, not judged here: no code of the page's runs in it
+    expect(lp.cpu_long_tasks.tasks.filter((t) => !gcOnly(t))).toEqual([]);
   });
 
   it('no main-thread task over 50 ms after the first paint, and no piece of work over 50 ms, on a quiet machine', () => {
-    console.log(quiet ? 'the machine was quiet: asserting 0 long tasks' : `the machine was busy (load average over half the cores): ${lp.count} long tasks, longest piece of work ${lp.longest_page_work_ms.toFixed(0)} ms, recorded, not judged`);
-    if (quiet) {
+    console.log(lp.quiet ? 'the machine was quiet: asserting 0 long tasks' : `the machine was busy (load average ${lp.load_average.map((l) => l.toFixed(1)).join(' -> ')} on ${lp.cores} cores): ${lp.count} wall-clock long tasks, longest piece of work ${lp.longest_page_work_ms.toFixed(0)} ms, recorded; judged on CPU time above`);
+    if (lp.quiet) {
       expect(lp.long_tasks).toEqual([]);
       expect(lp.longest_page_work_ms).toBeLessThan(50);
       expect(lp.work.batch.max_ms).toBeLessThan(50);
@@ -105,13 +114,16 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
 
   it('long series are down-sampled with their logged min and max drawn faintly behind the line', async () => {
     const { page } = b;
-    expect(await page.locator(`${chart('reward')} .recharts-area-area`).count()).toBeGreaterThan(0);
+    // one band per train line (5 runs x observed, clean), each a closed outline of the min..max of its buckets
+    const bands = await page.$$eval(`${chart('reward')} path.misstep-band`, (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
+    expect(bands).toHaveLength(10);
+    for (const d of bands) expect(d).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){3,}Z$/);
   });
 
   it('a legend click hides its line and a second click shows it again', async () => {
     const { page } = b;
     const curves = () => page.locator(`${chart('reward')} path.recharts-line-curve`).count();
-    const areas = () => page.locator(`${chart('reward')} .recharts-area-area`).count();
+    const areas = () => page.locator(`${chart('reward')} path.misstep-band`).count();
     const [c0, a0] = [await curves(), await areas()];
     const entry = page.locator(`${chart('reward')} .recharts-legend-item`).filter({ hasText: /#2 \(imported\)\u2069?: clean$/ });
     await entry.click();

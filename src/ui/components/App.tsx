@@ -1,6 +1,8 @@
 // The lab's page: header, banners, the experiment on the left, charts / inspector / runs / learn on the right.
 import { useEffect } from 'react';
+import { flushSync } from 'react-dom';
 import type { Lab } from '../lab';
+import { measured } from '../perf';
 import { labStore, setPrefs, useLab, type Tab } from '../store/labStore';
 import { Banners, DeviceBadge } from './Banner';
 import { Charts } from './Charts';
@@ -39,7 +41,8 @@ export function App() {
   const lab = useLabController();
   const tab = useLab((s) => s.prefs.tab);
   useSpaceToggle(lab);
-  const select = (t: Tab) => setPrefs(labStore, { tab: t });
+  // timed with its render (flushSync), so a slow tab switch shows in the page's figures (../perf.ts)
+  const select = (t: Tab) => measured('tab', () => flushSync(() => setPrefs(labStore, { tab: t })), t);
   const onTabKey = (e: React.KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);
     const next = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i + TABS.length - 1) % TABS.length : -1;
@@ -71,8 +74,10 @@ export function App() {
               </button>
             ))}
           </div>
-          {/* the charts stay mounted behind the other tabs (hidden, they draw nothing): coming back costs no redraw of all of them at once */}
-          <div className="tabpanel" role="tabpanel" id="panel-charts" aria-labelledby="tab-charts" hidden={tab !== 'charts'}>
+          {/* the charts stay mounted behind the other tabs, laid out at their width but invisible (not display:none:
+              recharts measures each legend, and a legend measured at 0 and back re-renders every chart in one task) */}
+          <div className={tab === 'charts' ? 'tabpanel' : 'tabpanel offstage'} role="tabpanel" id="panel-charts" aria-labelledby="tab-charts"
+            aria-hidden={tab !== 'charts'} inert={tab !== 'charts'}>
             <Charts />
           </div>
           {tab !== 'charts' && (

@@ -3,13 +3,16 @@
 // store field), hover values, and PNG / CSV export. The chart's data is built and drawn in a task of its
 // own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts).
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import { Area, Brush, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { flushSync } from 'react-dom';
+import { Brush, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { bandExtent, Bands } from '../charts/Bands';
 import type { ChartSpec } from '../charts/catalog';
 import { buildPassAtKChart, buildSeriesChart, type ChartData, type ChartRun } from '../charts/data';
 import { rangeIndexes, type StepRange } from '../charts/downsample';
 import { exportCsv, exportPng } from '../charts/exportChart';
 import { axisTitles, exportLines, hiddenKey, toggleHidden } from '../charts/legend';
 import { useStaggered, useThrottled } from '../charts/stagger';
+import { measured } from '../perf';
 import { labStore, useLab } from '../store/labStore';
 
 interface Props {
@@ -34,7 +37,7 @@ function useBox(ref: React.RefObject<HTMLElement | null>): { width: number; inVi
     const el = ref.current;
     if (!el) return;
     const io = new IntersectionObserver((entries) => setInView(entries.some((e) => e.isIntersecting)), { rootMargin: '150px' });
-    const ro = new ResizeObserver((entries) => setWidth(Math.floor(entries[0].contentRect.width)));
+    const ro = new ResizeObserver((entries) => measured('chart-resize', () => flushSync(() => setWidth(Math.floor(entries[0].contentRect.width)))));
     io.observe(el);
     ro.observe(el);
     return () => { io.disconnect(); ro.disconnect(); };
@@ -46,12 +49,21 @@ const HEIGHT = 230;
 const BRUSH = 20;
 /** A chart off screen still draws (a full-page capture shows it), but takes new data this seldom. */
 const OFFSCREEN_MS = 10_000;
-/** Pixels per drawn bucket: a line gets about width / 4 points, however long the run. */
-const PX_PER_POINT = 4;
+/** Pixels per drawn bucket: a line gets about width / 6 points, however long the run. */
+const PX_PER_POINT = 6;
 const BRUSH_SETTLE_MS = 250;
 
 const fmt = (v: unknown): string => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : Array.isArray(v) ? v.map(fmt).join(' – ') : String(v));
-const unitDomain: [(min: number) => number, (max: number) => number] = [(min) => Math.min(0, min), (max) => Math.max(1, max)];
+type Domain = [(min: number) => number, (max: number) => number];
+const unitDomain: Domain = [(min) => Math.min(0, min), (max) => Math.max(1, max)];
+const AUTO: ['auto', 'auto'] = ['auto', 'auto'];
+const fmtTick = (v: number) => fmt(v);
+const kLabel = (k: unknown) => `k = ${k}`;
+const stepLabel = (x: unknown, payload: readonly { payload?: { from?: unknown } }[]) => {
+  const from = payload?.[0]?.payload?.from;
+  return typeof from === 'number' && from !== x ? `steps ${from}–${x}` : `step ${x}`;
+};
+const LEGEND_STYLE = { fontSize: 12, cursor: 'pointer' };
 
 interface Target {
   runs: ChartRun[];
@@ -76,9 +88,10 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const [error, setError] = useState<string | null>(null);
   const series = spec.kind === 'series';
   const shownRuns = useThrottled(runs, inView ? 0 : OFFSCREEN_MS, 'chart-offscreen');
-  // width 0: the card is hidden (another tab is open); it keeps what it drew and draws nothing new
+  // another tab is open (the card is offstage) or the card has no width: it keeps what it drew and draws nothing new
+  const onTab = useLab((s) => s.prefs.tab === 'charts');
   const shown = useRef<Target | null>(null);
-  const target = useMemo<Target | null>(() => (width > 0 ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current), [shownRuns, smoothing, zoom, width, series]);
+  const target = useMemo<Target | null>(() => (width > 0 && onTab ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current), [shownRuns, smoothing, zoom, width, series, onTab]);
   shown.current = target;
   const drawnTarget = useStaggered<Target | null>(target, null, 'chart-draw', spec.id);
   // built inside the staggered task that draws it
@@ -156,7 +169,24 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
     if (settle.current) clearTimeout(settle.current);
     settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
   };
+  const lines = useRef(data.lines);
+  lines.current = data.lines;
+  const onLegend = useMemo(() => (entry: { dataKey?: unknown }) => {
+    const line = lines.current.find((l) => l.dataKey === entry.dataKey);
+    if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
+  }, [spec.id]);
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
+  // the bands are drawn by ../charts/Bands.tsx, outside recharts' items: the y axis takes in their extent here
+  const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color })) : [];
+  // Props of the axes keep their identity from one redraw to the next: recharts re-registers an axis whose props
+  // changed (a store update in a layout effect), and recomputes everything drawn on that axis. So the domain reads the band's extent through a ref (set here, before the axis computes its domain, and
+  // recomputed by recharts whenever the data or the hidden lines change, which is when the extent changes).
+  const extent = useRef<[number, number] | null>(null);
+  const zoomed = zoom && brush ? data.rows.slice(brush.startIndex, brush.endIndex + 1) : data.rows; // the rows the brush shows
+  extent.current = bands.length > 0 && !spec.unit ? bandExtent(zoomed, bands.map((b) => b.key)) : null;
+  const bandDomain = useMemo<Domain>(() => [(min) => Math.min(min, extent.current?.[0] ?? min), (max) => Math.max(max, extent.current?.[1] ?? max)], []);
+  const yDomain = spec.unit ? unitDomain : data.downsampled ? bandDomain : AUTO;
+  const yLabel = useMemo(() => ({ value: axes.y, angle: -90, position: 'insideLeft' as const, offset: 4, fontSize: 11, style: { textAnchor: 'middle' as const } }), [axes.y]);
   const height = HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0);
   return (
     <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
@@ -168,18 +198,10 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
           label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
       )}
-      <YAxis fontSize={11} domain={spec.unit ? unitDomain : ['auto', 'auto']} tickFormatter={(v: number) => fmt(v)} width={62}
-        label={{ value: axes.y, angle: -90, position: 'insideLeft', offset: 4, fontSize: 11, style: { textAnchor: 'middle' } }} />
-      <Tooltip formatter={fmt} isAnimationActive={false}
-        labelFormatter={(x, payload) => {
-          if (spec.kind === 'passAtK') return `k = ${x}`;
-          const from = payload?.[0]?.payload?.from as number | undefined;
-          return from !== undefined && from !== x ? `steps ${from}–${x}` : `step ${x}`;
-        }} />
-      {data.lines.map((l) => data.downsampled && l.bandKey ? (
-        <Area key={`${l.key}|band`} dataKey={l.bandKey} name={`${l.name} (logged min–max)`} stroke="none" fill={l.color} fillOpacity={0.15}
-          legendType="none" tooltipType="none" hide={isHidden(l.key)} connectNulls isAnimationActive={false} activeDot={false} />
-      ) : l.smoothed ? (
+      <YAxis fontSize={11} domain={yDomain} tickFormatter={fmtTick} width={62} label={yLabel} />
+      <Tooltip formatter={fmt} isAnimationActive={false} labelFormatter={spec.kind === 'passAtK' ? kLabel : stepLabel} />
+      {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
+      {data.lines.map((l) => !data.downsampled && l.smoothed ? (
         <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
           legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
       ) : null)}
@@ -187,11 +209,7 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
           dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
       ))}
-      <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={{ fontSize: 12, cursor: 'pointer' }}
-        onClick={(entry) => {
-          const line = data.lines.find((l) => l.dataKey === entry.dataKey);
-          if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
-        }} />
+      <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={LEGEND_STYLE} onClick={onLegend} />
       {series && brush && data.rows.length > 2 && (
         <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
       )}

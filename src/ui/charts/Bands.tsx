@@ -1,0 +1,64 @@
+// The faint band of logged min..max behind each down-sampled line, drawn as one SVG path per line from the
+// chart's own axis scales. A recharts <Area> per band did the same at about twice the cost of the line it
+// sits behind (each Area registers with the chart's store, builds label entries for every point, and draws
+// two curves): with five runs overlaid, the bands were over half of a chart's redraw (docs/performance.md).
+import { useId } from 'react';
+import { DefaultZIndexes, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer } from 'recharts';
+import type { ChartRow } from './data';
+
+export interface BandSpec {
+  key: string; // the row key holding [min, max]
+  color: string;
+}
+
+/** The band's outline: along the maxima left to right, back along the minima (rows in step order). */
+export function bandPath(rows: readonly ChartRow[], key: string, x: (v: number) => number | undefined, y: (v: number) => number | undefined): string {
+  const top: string[] = [];
+  const bottom: string[] = [];
+  for (const r of rows) {
+    const b = r[key];
+    if (!Array.isArray(b)) continue;
+    const px = x(r.step as number);
+    const lo = y(b[0]);
+    const hi = y(b[1]);
+    if (px === undefined || lo === undefined || hi === undefined) continue;
+    top.push(`${px.toFixed(1)},${hi.toFixed(1)}`);
+    bottom.push(`${px.toFixed(1)},${lo.toFixed(1)}`);
+  }
+  if (top.length === 0) return '';
+  return `M${top.join('L')}L${bottom.reverse().join('L')}Z`;
+}
+
+/** The lowest minimum and highest maximum of the given bands (null when none has a value). */
+export function bandExtent(rows: readonly ChartRow[], keys: readonly string[]): [number, number] | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of rows) {
+    for (const k of keys) {
+      const b = r[k];
+      if (!Array.isArray(b)) continue;
+      if (b[0] < lo) lo = b[0];
+      if (b[1] > hi) hi = b[1];
+    }
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+/** Child of a recharts chart: the bands, under the lines, clipped to the plot area. */
+export function Bands({ rows, bands }: { rows: readonly ChartRow[]; bands: readonly BandSpec[] }) {
+  const x = useXAxisScale();
+  const y = useYAxisScale();
+  const plot = usePlotArea();
+  const clip = `band-clip-${useId().replace(/:/g, '')}`;
+  if (!x || !y || !plot || bands.length === 0) return null;
+  return (
+    <ZIndexLayer zIndex={DefaultZIndexes.area}>
+      <g className="misstep-bands">
+        <defs><clipPath id={clip}><rect x={plot.x} y={plot.y} width={plot.width} height={plot.height} /></clipPath></defs>
+        {bands.map((b) => (
+          <path key={b.key} className="misstep-band" data-key={b.key} d={bandPath(rows, b.key, x, y)} fill={b.color} fillOpacity={0.15} stroke="none" clipPath={`url(#${clip})`} />
+        ))}
+      </g>
+    </ZIndexLayer>
+  );
+}
