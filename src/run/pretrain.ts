@@ -31,6 +31,7 @@ export interface PretrainOptions {
   finalEvalProblems: number;
   finalEvalSamples: number;
   corpus: CorpusMix; // the habits mixed into the gold traces (src/tasks/corpus.ts)
+  goldCorpus?: CorpusMix; // the gold stage's corpus (default GOLD_ONLY_MIX: gold traces after a bare prompt)
   gates: boolean; // measure the gates of docs/methods.md on the final model and record them in the manifest
   onProgress?: (p: { step: number; maxSteps: number; loss: number; passAt1?: number }) => void;
   onCheck?: (step: number, model: GPT) => Promise<void>; // awaited at every check (snapshots while sizing a run)
@@ -78,6 +79,7 @@ export async function pretrain(
 ): Promise<{ model: GPT; manifest: Omit<WeakManifest, 'file'> }> {
   const task = getTask(opts.task);
   checkCorpusMix(opts.corpus);
+  if (opts.goldCorpus) checkCorpusMix(opts.goldCorpus);
   const trainDifficulties = opts.trainDifficulties ?? task.difficulties.filter((d) => d <= opts.evalDifficulty + 1);
   const cfg: GPTConfig = init?.config ?? MODEL_PRESETS[opts.model];
   const model = new GPT(backend, cfg);
@@ -121,7 +123,7 @@ export async function pretrain(
     backend.write(model.params, init.params);
     step = init.steps;
   } else {
-    await stage(GOLD_ONLY_MIX, opts.maxSteps, opts.stopAtPassAt1, opts.lr);
+    await stage(opts.goldCorpus ?? GOLD_ONLY_MIX, opts.maxSteps, opts.stopAtPassAt1, opts.lr);
   }
   const goldSteps = step;
   await stage(opts.corpus, opts.mixedSteps, Infinity, opts.mixedLr);
