@@ -5,20 +5,26 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '../model/checkpoint';
 import { MODEL_PRESETS, type GPTConfig } from '../model/config';
-import { MIXED_STEPS, PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
+import { LEARNED_CORPUS, PRETRAIN_DEFAULTS, pretrain } from '../run/pretrain';
+import { GOLD_ONLY_MIX } from '../tasks/corpus';
 import { TASKS } from '../tasks';
 import { formatFlags, parseFlags, runMain, wantsHelp } from './args';
 import { createNodeBackend } from './nodeBackend';
 import { ProgressBar } from './progress';
 
 /**
- * weak: the policy every RL run starts from (Pass@1 on the RL difficulty in the 15-50% window).
- * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces (micro: learned positions,
- *   see MODEL_PRESETS; tiny: rotary).
+ * weak: the policy every RL run starts from (Pass@1 on the RL difficulty in the weak band), a rotary tiny
+ *   model with the base model's habits from its first step.
+ * weaker: a smaller, weaker model, DenoiseRL's preferred source of wrong traces: a micro model, which keeps
+ *   learned positions (see MODEL_PRESETS), so its corpus has no hints; mixed-stage steps per task (chain
+ *   needed 450 to reach the band's shape; docs/methods.md).
  */
 const WEAK_VARIANTS = [
-  { name: 'weak', model: 'tiny', stopAtPassAt1: 0.3 },
-  { name: 'weaker', model: 'micro', stopAtPassAt1: 0.15 },
+  { name: 'weak', model: 'tiny', options: {}, mixedSteps: { addition: 300, chain: 300 } },
+  {
+    name: 'weaker', model: 'micro', options: { stopAtPassAt1: 0.15, goldCorpus: GOLD_ONLY_MIX, corpus: LEARNED_CORPUS },
+    mixedSteps: { addition: 300, chain: 450 },
+  },
 ] as const;
 
 // The pretraining flags, one line each (npm run make-checkpoints -- --help prints them from here).
@@ -53,9 +59,9 @@ async function main() {
   for (const task of tasks) for (const variant of variants) {
     const backend = await createNodeBackend(args.backend);
     const opts = {
-      ...PRETRAIN_DEFAULTS, model: variant.model, stopAtPassAt1: variant.stopAtPassAt1, task,
+      ...PRETRAIN_DEFAULTS, ...variant.options, model: variant.model, task,
       seed: args.seed, maxSteps: args.steps,
-      mixedSteps: args['mixed-steps'] ?? MIXED_STEPS[task] ?? PRETRAIN_DEFAULTS.mixedSteps,
+      mixedSteps: args['mixed-steps'] ?? (variant.mixedSteps as Record<string, number>)[task] ?? PRETRAIN_DEFAULTS.mixedSteps,
     };
     const goldFrom = args['gold-from'];
     // the gold checkpoint's own config decides (its positions may differ from today's preset); its size must be the preset's

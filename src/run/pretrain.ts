@@ -37,18 +37,33 @@ export interface PretrainOptions {
   onCheck?: (step: number, model: GPT) => Promise<void>; // awaited at every check (snapshots while sizing a run)
 }
 
-/** The corpus the shipped checkpoints were trained on; docs/methods.md says how these shares were chosen. */
+/**
+ * The gold stage's corpus for the rotary `weak` checkpoints: from the first step, an LTE hint in front of 30%
+ * of the prompts (so the question sits at varied offsets) and a slip with '!' and the right step in 15% of
+ * the traces, a slip continued in 5%. Learned while the model learns to compute, these habits cost it little;
+ * added afterwards they did not take (docs/methods.md, "Positions" and "The pretraining world").
+ */
+export const GOLD_CORPUS_DEFAULTS: CorpusMix = {
+  ...GOLD_ONLY_MIX, selfCorrectShare: 0.15, slipContinueShare: 0.05, hintShare: 0.3,
+};
+
+/** The mixed stage's corpus for the `weak` checkpoints: the gold stage's habits plus shortcuts and '$' hints. */
 export const CORPUS_DEFAULTS: CorpusMix = {
+  selfCorrectShare: 0.15, slipContinueShare: 0.05, shortcutShare: 0.3, shortcutAllShare: 0.5, hintShare: 0.3, hintConciseShare: 0.2,
+};
+
+/**
+ * The corpus of the learned-position micro `weaker` checkpoints (made with a gold-only gold stage): no hints,
+ * which a learned-position model could not read past (docs/methods.md).
+ */
+export const LEARNED_CORPUS: CorpusMix = {
   selfCorrectShare: 0.1, slipContinueShare: 0.1, shortcutShare: 0.3, shortcutAllShare: 0.5, hintShare: 0, hintConciseShare: 0.2,
 };
 
-/** Mixed-stage steps per task: 300 put addition in the weak band; chain needed 450 (docs/methods.md). */
-export const MIXED_STEPS: Record<string, number> = { addition: 300, chain: 450 };
-
 export const PRETRAIN_DEFAULTS: Omit<PretrainOptions, 'task'> = {
   seed: 1, model: 'tiny', maxSteps: 3000, batchSize: 64, lr: 2e-3,
-  evalDifficulty: 3, evalEvery: 50, stopAtPassAt1: 0.3, finalEvalProblems: 128, finalEvalSamples: 8,
-  corpus: CORPUS_DEFAULTS, mixedSteps: 300, mixedLr: 5e-4, gates: true,
+  evalDifficulty: 3, evalEvery: 50, stopAtPassAt1: 0.35, finalEvalProblems: 128, finalEvalSamples: 8,
+  corpus: CORPUS_DEFAULTS, goldCorpus: GOLD_CORPUS_DEFAULTS, mixedSteps: 300, mixedLr: 5e-4, gates: true,
 };
 
 export interface WeakManifest {
