@@ -79,7 +79,7 @@ export const selfConsistencyAbout = {
   learn: {
     title: 'SRT: the majority as the teacher',
     body: 'Without any answer key, take the most common answer of the group as the label. At first this works, because the majority is often right. Then the model learns that agreeing with itself is rewarded, and it can become consistently wrong: pseudo-reward climbs while real accuracy falls. Watch the SRT chart for the moment the two lines part.',
-    here: 'Here (evidence suite, previous checkpoint): the collapse reproduces within tens of steps; the first rise does not. The majority label beats a single sample at first (pseudo-label accuracy 0.38-0.56 against 0.27-0.33), but it is wrong on more than half the prompts.',
+    here: 'Here (evidence suite, an earlier checkpoint): the collapse reproduces within tens of steps; the first rise does not. The majority label beats a single sample at first (pseudo-label accuracy 0.38-0.56 against 0.27-0.33), but it is wrong on more than half the prompts. Not yet re-run from the shipped checkpoint.',
   },
 } as const satisfies About;
 
