@@ -91,4 +91,27 @@ describe('inspector of any step, and one step laid open', { timeout: 600_000 }, 
     })).toBe(true);
     expect(b.errors).toEqual([]);
   });
+
+  it('a new user who runs the DenoiseRL preset from the shipped checkpoint finds retractions in the inspector', async () => {
+    const fresh = await launch({ width: 1280, height: 900 }); // its own storage: nothing left from the runs above
+    try {
+      const { page } = fresh;
+      await page.goto(served.url + '?preset=denoise&backend=cpu&evalProblems=8&evalSamples=2&evalPrefixProblems=2&evalEvery=50&seed=1');
+      await expect.poll(() => page.getByRole('button', { name: 'Start', exact: true }).isEnabled(), { timeout: 120_000 }).toBe(true);
+      await page.getByRole('button', { name: 'Start', exact: true }).click();
+      await waitForStep(page, 2, 300_000);
+      await page.getByRole('button', { name: 'Pause', exact: true }).click();
+      await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 60_000 }).toMatch(/^Paused/);
+      await page.getByRole('tab', { name: 'Inspector' }).click();
+      await page.getByTestId('count-retracted').waitFor();
+      const retracted = Number(await page.getByTestId('count-retracted').textContent());
+      expect(retracted, 'retractions in the latest step').toBeGreaterThan(0);
+      await page.locator('[data-filter="retracted"] input').check();
+      await expect.poll(() => page.getByTestId('completion').count()).toBe(retracted);
+      expect(await page.locator('.trace-text').first().textContent()).toContain('!');
+      expect(fresh.errors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
