@@ -80,20 +80,11 @@ describe('decode step', () => {
 
       // The decode path follows attention_forward's arithmetic: the same rows through the full forward pass
       // on the same device give the same numbers.
-      const full = new Float32Array(B * Tmax * 3 * C);
-      for (let pos = 0; pos < Tmax; pos++) {
-        for (let b = 0; b < B; b++) full.set(qkvRows[pos].subarray(b * 3 * C, (b + 1) * 3 * C), (b * Tmax + pos) * 3 * C);
-      }
+      const full = asFullBatch(qkvRows, B, Tmax, C);
       const qkvFull = gpu.alloc(full.length), outFull = gpu.alloc(B * Tmax * C), att = gpu.alloc(B * NH * Tmax * Tmax);
       gpu.write(qkvFull, full);
       gpu.attentionForward(outFull, att, qkvFull, B, Tmax, C, NH);
-      const fo = (await gpu.read(outFull)) as Float32Array;
-      for (let pos = 0; pos < Tmax; pos++) {
-        const d = (await gpu.read(outs[pos].g)) as Float32Array;
-        const rowsOfFull = new Float32Array(B * C);
-        for (let b = 0; b < B; b++) rowsOfFull.set(fo.subarray((b * Tmax + pos) * C, (b * Tmax + pos + 1) * C), b * C);
-        expect(Array.from(d), `decode vs forward pos ${pos}`).toEqual(Array.from(rowsOfFull));
-      }
+      await expectDecodeEqualsFull(outs, (await gpu.read(outFull)) as Float32Array, B, Tmax, C);
     });
   }
 });
@@ -134,24 +125,34 @@ describe('decode step of a rope model', () => {
 
       // on one device, decoding position by position gives exactly the full pass: rope over all positions
       // then causal attention
-      const full = new Float32Array(B * Tmax * 3 * C);
-      for (let pos = 0; pos < Tmax; pos++) {
-        for (let b = 0; b < B; b++) full.set(qkvRows[pos].subarray(b * 3 * C, (b + 1) * 3 * C), (b * Tmax + pos) * 3 * C);
-      }
+      const full = asFullBatch(qkvRows, B, Tmax, C);
       const qkvFull = gpu.alloc(full.length), outFull = gpu.alloc(B * Tmax * C), att = gpu.alloc(B * NH * Tmax * Tmax);
       gpu.write(qkvFull, full);
       gpu.ropeForward(qkvFull, table.g, B, Tmax, C, NH, 0);
       gpu.attentionForward(outFull, att, qkvFull, B, Tmax, C, NH);
-      const fo = (await gpu.read(outFull)) as Float32Array;
-      for (let pos = 0; pos < Tmax; pos++) {
-        const d = (await gpu.read(outs[pos].g)) as Float32Array;
-        const rowsOfFull = new Float32Array(B * C);
-        for (let b = 0; b < B; b++) rowsOfFull.set(fo.subarray((b * Tmax + pos) * C, (b * Tmax + pos + 1) * C), b * C);
-        expect(Array.from(d), `decode vs forward pos ${pos}`).toEqual(Array.from(rowsOfFull));
-      }
+      await expectDecodeEqualsFull(outs, (await gpu.read(outFull)) as Float32Array, B, Tmax, C);
     });
   }
 });
+
+/** The qkv rows a decode loop fed position by position, laid out as one (B, Tmax, 3C) batch for the full pass. */
+function asFullBatch(qkvRows: readonly Float32Array[], B: number, Tmax: number, C: number): Float32Array {
+  const full = new Float32Array(B * Tmax * 3 * C);
+  for (let pos = 0; pos < Tmax; pos++) {
+    for (let b = 0; b < B; b++) full.set(qkvRows[pos].subarray(b * 3 * C, (b + 1) * 3 * C), (b * Tmax + pos) * 3 * C);
+  }
+  return full;
+}
+
+/** Each decode position's output rows are exactly the full pass's rows at that position. */
+async function expectDecodeEqualsFull(outs: readonly TwinTensor[], fullOut: Float32Array, B: number, Tmax: number, C: number) {
+  for (let pos = 0; pos < Tmax; pos++) {
+    const d = (await gpu.read(outs[pos].g)) as Float32Array;
+    const rowsOfFull = new Float32Array(B * C);
+    for (let b = 0; b < B; b++) rowsOfFull.set(fullOut.subarray((b * Tmax + pos) * C, (b * Tmax + pos + 1) * C), b * C);
+    expect(Array.from(d), `decode vs forward pos ${pos}`).toEqual(Array.from(rowsOfFull));
+  }
+}
 
 /** Smallest distance between u and the kept CDF boundaries of one row, as the CPU computes them (f64). */
 function cdfMargin(logits: Float32Array, V: number, s: SampleSettings, u: number): number {
