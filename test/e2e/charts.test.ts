@@ -20,24 +20,13 @@
 //   and the verdict are written out either way (test-output/e2e/lab-page-perf.json, and the log).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gcOnly, measureLabPage } from '../../src/bench/node/labPage';
 import type { LabPageFigures } from '../../src/bench/report';
 import { readPngText } from '../../src/ui/charts/exportChart';
-import { buildAndServe, launch, OUTPUT, screenshot, type Browser, type Served } from './harness';
+import { OUTPUT, screenshot, useLab } from './harness';
 
-let served: Served;
-let b: Browser;
-
-beforeAll(async () => {
-  served = await buildAndServe();
-  b = await launch();
-}, 240_000);
-
-afterAll(async () => {
-  await b?.close();
-  await served?.close();
-});
+const lab = useLab(undefined, undefined, 240_000);
 
 const PHASES: [tab: 'Charts' | 'Inspector' | 'Runs', seconds: number][] = [['Charts', 25], ['Inspector', 12], ['Runs', 12], ['Charts', 12]];
 
@@ -45,7 +34,7 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
   let lp: LabPageFigures;
 
   it('trains a preset with four long runs overlaid, through every tab, and records its figures', async () => {
-    lp = await measureLabPage(b.page, served.url, { phases: PHASES, overlaySteps: 3000, log: (m) => console.log(m) });
+    lp = await measureLabPage(lab.b.page, lab.served.url, { phases: PHASES, overlaySteps: 3000, log: (m) => console.log(m) });
     mkdirSync(OUTPUT, { recursive: true });
     writeFileSync(join(OUTPUT, 'lab-page-perf.json'), JSON.stringify(lp, null, 1));
     console.log(`lab page: ${lp.training_steps} steps in ${(lp.observed_ms / 1000).toFixed(1)} s; own work ${lp.page_work_ms.toFixed(0)} ms ` +
@@ -59,7 +48,7 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     const pieces = Object.values(lp.work).reduce((n, w) => n + w.count, 0);
     expect(lp.traced_measures).toBeGreaterThanOrEqual(0.95 * pieces);
     expect(lp.trace_data_lost).toBe(false);
-    await screenshot(b.page, '10-perf-charts');
+    await screenshot(lab.b.page, '10-perf-charts');
   });
 
   it("the page's own work stays bounded: charts under a fifth of the time, all of it under a third", () => {
@@ -70,8 +59,8 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
 
   it('charts take new data at most once a second and draw about one row per 6 pixels, however long the runs', async () => {
     expect(lp.work['chart-data'].count).toBeLessThanOrEqual(Math.ceil(lp.observed_ms / 1000) + 1);
-    await b.page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 60_000 });
-    const drawn = await b.page.$$eval('section[data-chart]', (els) => els.map((e) => ({ rows: Number(e.getAttribute('data-drawn')), width: (e.querySelector('.chart-box') as HTMLElement).clientWidth })));
+    await lab.b.page.waitForFunction(() => [...document.querySelectorAll('section[data-chart]')].filter((s) => Number(s.getAttribute('data-drawn')) > 0).length >= 8, undefined, { timeout: 60_000 });
+    const drawn = await lab.b.page.$$eval('section[data-chart]', (els) => els.map((e) => ({ rows: Number(e.getAttribute('data-drawn')), width: (e.querySelector('.chart-box') as HTMLElement).clientWidth })));
     expect(drawn.filter((d) => d.rows > 0).length).toBeGreaterThanOrEqual(8);
     for (const d of drawn) expect(d.rows).toBeLessThanOrEqual(Math.max(40, Math.ceil(d.width / 6)) + 2);
   });
@@ -98,7 +87,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   const chart = (id: string) => `section[data-chart="${id}"]`;
 
   it('every chart has axis titles; overlay legends tell runs of one preset and seed apart', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     await page.getByRole('tab', { name: 'Charts' }).click();
     await page.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute('data-drawn')) > 0, chart('reward'));
     const labels = await page.locator(`${chart('reward')} .recharts-label`).allTextContents();
@@ -113,7 +102,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   });
 
   it('long series are down-sampled with their logged min and max drawn faintly behind the line', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     // one band per train line (5 runs x observed, clean), each a closed outline of the min..max of its buckets
     const bands = await page.$$eval(`${chart('reward')} path.misstep-band`, (ps) => ps.map((p) => p.getAttribute('d') ?? ''));
     expect(bands).toHaveLength(10);
@@ -121,7 +110,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   });
 
   it('a legend click hides its line and a second click shows it again', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     const curves = () => page.locator(`${chart('reward')} path.recharts-line-curve`).count();
     const areas = () => page.locator(`${chart('reward')} path.misstep-band`).count();
     const [c0, a0] = [await curves(), await areas()];
@@ -136,7 +125,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   });
 
   it('the brush zooms every chart to one step range', { timeout: 240_000 }, async () => {
-    const { page } = b;
+    const { page } = lab.b;
     const slide = page.locator(`${chart('reward')} .recharts-brush-traveller`).first();
     await slide.scrollIntoViewIfNeeded();
     const box = (await page.locator(`${chart('reward')} .recharts-brush`).boundingBox())!;
@@ -161,7 +150,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   });
 
   it('a PNG export carries the run names, axis titles and smoothing', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Observed vs clean reward as PNG' }).click()]);
     const path = join(OUTPUT, 'reward-overlay.png');
     await dl.saveAs(path);
@@ -175,7 +164,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   });
 
   it('a full-page capture shows every chart, those below the fold included', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     await page.evaluate(() => window.scrollTo(0, 0));
     const below = await page.$$eval('section[data-chart]', (els) => els.filter((e) => e.getBoundingClientRect().top > window.innerHeight).map((e) => e.getAttribute('data-chart')));
     expect(below.length).toBeGreaterThan(2); // precondition: there is something below the fold
@@ -193,8 +182,8 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   });
 
   it('"Copy link" puts the experiment\'s link on the clipboard', async () => {
-    const { page, context } = b;
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
+    const { page, context } = lab.b;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(lab.served.url).origin });
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.getByTestId('notice').filter({ hasText: 'Link copied' }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
@@ -202,6 +191,6 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
   });
 
   it('logged no console errors', () => {
-    expect(b.errors).toEqual([]);
+    expect(lab.b.errors).toEqual([]);
   });
 });

@@ -1,25 +1,14 @@
 // The lab without WebGPU, in a narrow window, from a link with bad fields: a clear banner says why the CPU
 // backend runs, notices name the bad fields, the default (weak, small) experiment trains, offline too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, CHROMIUM_ARGS, launch, screenshot, waitForStep, type Browser, type Served } from './harness';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, screenshot, useLab, waitForStep } from './harness';
 
-let served: Served;
-let b: Browser;
-
-beforeAll(async () => {
-  served = await buildAndServe();
-  b = await launch({ width: 420, height: 860 }, CHROMIUM_ARGS.filter((a) => !a.includes('webgpu')));
-}, 180_000);
-
-afterAll(async () => {
-  await b?.close();
-  await served?.close();
-});
+const lab = useLab({ width: 420, height: 860 }, CHROMIUM_ARGS.filter((a) => !a.includes('webgpu')));
 
 describe('without WebGPU, narrow, offline', { timeout: 300_000 }, () => {
   it('explains the fallback and the bad link fields, then trains the default experiment offline', async () => {
-    const { page, context } = b;
-    await page.goto(`${served.url}?difficulty=99&bogus=1`);
+    const { page, context } = lab.b;
+    await page.goto(`${lab.served.url}?difficulty=99&bogus=1`);
     await page.getByTestId('fallback-banner').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('device').textContent()).toBe('CPU backend (plain TypeScript)');
     const notices = await page.getByTestId('notice').allTextContents();
@@ -42,6 +31,6 @@ describe('without WebGPU, narrow, offline', { timeout: 300_000 }, () => {
     await screenshot(page, '09-narrow-charts');
     await page.getByRole('tab', { name: 'Learn' }).click();
     await screenshot(page, '10-narrow-learn');
-    expect(b.errors).toEqual([]);
+    expect(lab.b.errors).toEqual([]);
   });
 });

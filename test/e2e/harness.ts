@@ -5,13 +5,15 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM_ARGS, chromiumExecutable } from '../../src/bench/node/chromium';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const OUTPUT = join(ROOT, 'test-output', 'e2e');
 export { CHROMIUM_ARGS };
 
-export { buildAndServe, type Served } from '../../src/bench/node/labPage';
+import { buildAndServe, type Served } from '../../src/bench/node/labPage';
+export { buildAndServe, type Served };
 
 export interface Browser {
   context: BrowserContext;
@@ -54,4 +56,21 @@ export const stepCount = async (page: Page): Promise<number> => Number(await pag
 export async function waitForStep(page: Page, n: number, timeout = 120_000): Promise<number> {
   await page.waitForFunction((k) => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= k, n, { timeout, polling: 100 });
   return stepCount(page);
+}
+
+/**
+ * The lab built and served once for a test file, and one browser on it: set up before the file's tests,
+ * closed after them. Read `lab.served` and `lab.b` inside the tests (they are set by then).
+ */
+export function useLab(viewport?: { width: number; height: number }, args = CHROMIUM_ARGS, setupTimeout = 180_000): { served: Served; b: Browser } {
+  const lab = {} as { served: Served; b: Browser };
+  beforeAll(async () => {
+    lab.served = await buildAndServe();
+    lab.b = await launch(viewport, args);
+  }, setupTimeout);
+  afterAll(async () => {
+    await lab.b?.close();
+    await lab.served?.close();
+  });
+  return lab;
 }

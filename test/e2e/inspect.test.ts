@@ -2,31 +2,20 @@
 // a flag and see as many completions as its count says; open the step view, lay a step open, expand a
 // sample's tokens, follow a number to its formula on the Learn page. The step view's screenshot
 // (test-output/e2e/step-view.png) is the README's docs/step-view.png.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, launch, screenshot, stepCount, waitForStep, type Browser, type Served } from './harness';
+import { describe, expect, it } from 'vitest';
+import { launch, screenshot, stepCount, useLab, waitForStep } from './harness';
 
 // The shipped weak checkpoint (so the traces read like arithmetic), 2 prompts x 4 samples, a light evaluation.
 const EXPERIMENT = '?preset=grpo&promptsPerStep=2&groupSize=4&evalProblems=8&evalSamples=2&evalPrefixProblems=2&evalEvery=50&steps=400&seed=3';
 
-let served: Served;
-let b: Browser;
+const lab = useLab({ width: 1280, height: 900 });
 
-beforeAll(async () => {
-  served = await buildAndServe();
-  b = await launch({ width: 1280, height: 900 });
-}, 180_000);
-
-afterAll(async () => {
-  await b?.close();
-  await served?.close();
-});
-
-const inspected = () => b.page.getByTestId('inspected-step').textContent();
+const inspected = () => lab.b.page.getByTestId('inspected-step').textContent();
 
 describe('inspector of any step, and one step laid open', { timeout: 600_000 }, () => {
   it('picks an earlier step from the list and the slider, and filters with counts', async () => {
-    const { page } = b;
-    await page.goto(served.url + EXPERIMENT);
+    const { page } = lab.b;
+    await page.goto(lab.served.url + EXPERIMENT);
     await expect.poll(() => page.getByRole('button', { name: 'Start', exact: true }).isEnabled(), { timeout: 120_000 }).toBe(true);
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await waitForStep(page, 5);
@@ -63,11 +52,11 @@ describe('inspector of any step, and one step laid open', { timeout: 600_000 }, 
     }
     expect(used, 'at least one filter held traces at this step').toBeGreaterThan(0);
     expect(await page.getByTestId('completion').count()).toBe(8);
-    expect(b.errors).toEqual([]);
+    expect(lab.b.errors).toEqual([]);
   });
 
   it('opens the step view, lays a step open, shows its tokens and links a number to its formula', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     const before = await stepCount(page);
     await page.getByRole('tab', { name: 'Step view' }).click();
     await page.getByTestId('step-view').waitFor();
@@ -89,14 +78,14 @@ describe('inspector of any step, and one step laid open', { timeout: 600_000 }, 
       const r = document.getElementById('f-advantage')!.getBoundingClientRect();
       return r.top >= 0 && r.bottom <= window.innerHeight;
     })).toBe(true);
-    expect(b.errors).toEqual([]);
+    expect(lab.b.errors).toEqual([]);
   });
 
   it('a new user who runs the DenoiseRL preset from the shipped checkpoint finds retractions in the inspector', async () => {
     const fresh = await launch({ width: 1280, height: 900 }); // its own storage: nothing left from the runs above
     try {
       const { page } = fresh;
-      await page.goto(served.url + '?preset=denoise&backend=cpu&evalProblems=8&evalSamples=2&evalPrefixProblems=2&evalEvery=50&seed=1');
+      await page.goto(lab.served.url + '?preset=denoise&backend=cpu&evalProblems=8&evalSamples=2&evalPrefixProblems=2&evalEvery=50&seed=1');
       await expect.poll(() => page.getByRole('button', { name: 'Start', exact: true }).isEnabled(), { timeout: 120_000 }).toBe(true);
       await page.getByRole('button', { name: 'Start', exact: true }).click();
       await waitForStep(page, 2, 300_000);

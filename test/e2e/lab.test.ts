@@ -3,34 +3,23 @@
 // broken file), overlay runs, reload and resume from the checkpoint. Screenshots go to test-output/e2e/.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, launch, OUTPUT, screenshot, stepCount, waitForStep, type Browser, type Served } from './harness';
+import { describe, expect, it } from 'vitest';
+import { OUTPUT, screenshot, stepCount, useLab, waitForStep } from './harness';
 
 // A micro model from random weights, 2 prompts x 2 samples: a step takes a fraction of a second even on
 // SwiftShader. DenoiseRL with injected errors, so the inspector has noisy prefixes to show.
 const EXPERIMENT = '?preset=denoise&model=micro&promptsPerStep=2&groupSize=2&denoiseK=2&denoiseSource=injected'
   + '&denoisePoolProblems=512&denoisePoolSamples=2&evalProblems=8&evalSamples=4&evalPrefixProblems=4&evalEvery=4&steps=400&seed=7';
 
-let served: Served;
-let b: Browser;
-
-beforeAll(async () => {
-  served = await buildAndServe();
-  b = await launch();
-}, 180_000);
-
-afterAll(async () => {
-  await b?.close();
-  await served?.close();
-});
+const lab = useLab();
 
 const curve = (chart: string) => `section[data-chart="${chart}"] path.recharts-curve`;
 const hasCurve = (chart: string) =>
-  b.page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => (p.getAttribute('d') ?? '').length > 10), curve(chart), { timeout: 60_000 });
+  lab.b.page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => (p.getAttribute('d') ?? '').length > 10), curve(chart), { timeout: 60_000 });
 
 describe('the lab in the browser', { timeout: 600_000 }, () => {
   it('sends a CSP that allows no remote origin and no eval', async () => {
-    const res = await fetch(served.url);
+    const res = await fetch(lab.served.url);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -39,8 +28,8 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
   });
 
   it('loads, shows the adapter, and sizes the default experiment for a software GPU', async () => {
-    const { page } = b;
-    await page.goto(served.url);
+    const { page } = lab.b;
+    await page.goto(lab.served.url);
     await expect.poll(() => page.getByTestId('device').textContent(), { timeout: 120_000 }).toMatch(/WebGPU|CPU/);
     const device = (await page.getByTestId('device').textContent())!;
     if (device.startsWith('WebGPU')) {
@@ -59,8 +48,8 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
   });
 
   it('starts a preset: the step count and the charts update; space pauses and continues', async () => {
-    const { page } = b;
-    await page.goto(served.url + EXPERIMENT);
+    const { page } = lab.b;
+    await page.goto(lab.served.url + EXPERIMENT);
     await expect.poll(() => page.getByRole('button', { name: 'Start', exact: true }).isEnabled(), { timeout: 120_000 }).toBe(true);
     expect(await page.getByRole('combobox', { name: 'Method' }).inputValue()).toBe('denoise');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -81,7 +70,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
   });
 
   it('the inspector shows completions with their marks, and a pinned problem across steps', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     await page.getByRole('tab', { name: 'Inspector' }).click();
     await page.getByTestId('completion').first().waitFor({ timeout: 60_000 });
     expect(await page.locator('.tok.prefix').count()).toBeGreaterThan(0); // DenoiseRL's noisy prefixes
@@ -97,7 +86,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
   });
 
   it('exports a run, imports it back, refuses a broken file, and overlays runs', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 60_000 }).toMatch(/^Paused/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
@@ -152,7 +141,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
   });
 
   it('after a reload the stopped run resumes from its checkpoint', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     const before = await stepCount(page);
     await page.reload();
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 120_000 }).toMatch(/Restored .* at step \d+/);
@@ -168,7 +157,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
   });
 
   it('a lost GPU device is reported, and the run resumes on the CPU backend from its checkpoint', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     if (!(await page.getByTestId('device').textContent())!.startsWith('WebGPU')) return;
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     const from = (await stepCount(page)) + 1;
@@ -186,6 +175,6 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
   });
 
   it('logged no console errors', () => {
-    expect(b.errors).toEqual([]);
+    expect(lab.b.errors).toEqual([]);
   });
 });

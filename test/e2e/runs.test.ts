@@ -5,23 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, launch, OUTPUT, stepCount, waitForStep, type Browser, type Served } from './harness';
+import { describe, expect, it } from 'vitest';
+import { OUTPUT, stepCount, useLab, waitForStep } from './harness';
 
 const EXPERIMENT = '?model=micro&promptsPerStep=2&groupSize=2&evalProblems=4&evalSamples=2&evalPrefixProblems=0&evalEvery=100&steps=400&seed=3';
 
-let served: Served;
-let b: Browser;
-
-beforeAll(async () => {
-  served = await buildAndServe();
-  b = await launch();
-}, 180_000);
-
-afterAll(async () => {
-  await b?.close();
-  await served?.close();
-});
+const lab = useLab();
 
 const status = (page: Page) => page.getByTestId('status').textContent();
 const startButton = (page: Page) => page.getByRole('button', { name: 'Start', exact: true });
@@ -49,8 +38,8 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
   let id = '';
 
   it('a reload mid-run loses at most one step and continues by itself; list, rows and checkpoint agree', async () => {
-    const { page } = b;
-    await page.goto(served.url + EXPERIMENT);
+    const { page } = lab.b;
+    await page.goto(lab.served.url + EXPERIMENT);
     await expect.poll(() => startButton(page).isEnabled(), { timeout: 120_000 }).toBe(true);
     await startButton(page).click();
     await waitForStep(page, 4);
@@ -88,7 +77,7 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
   });
 
   it('a second tab opens the run read-only, can take it over, and the first tab then stops writing', async () => {
-    const one = b.page;
+    const one = lab.b.page;
     await startButton(one).click();
     await expect.poll(() => status(one), { timeout: 60_000 }).toMatch(/^Training/);
     // the runs list follows the training live
@@ -97,9 +86,9 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
     await waitForStep(one, live + 3);
     await expect.poll(async () => Number((await one.getByTestId('run-step').first().textContent())!.split(' / ')[0])).toBeGreaterThanOrEqual(live + 2);
 
-    const two = await b.context.newPage();
+    const two = await lab.b.context.newPage();
     try {
-      await two.goto(served.url); // a bare address opens the run this browser showed last
+      await two.goto(lab.served.url); // a bare address opens the run this browser showed last
       await two.getByTestId('read-only').waitFor({ timeout: 120_000 });
       expect(await startButton(two).isDisabled()).toBe(true);
       expect(await two.getByTestId('start-blocked').textContent()).toMatch(/another tab/);
@@ -122,14 +111,14 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
     } finally {
       await two.close();
     }
-    await one.goto(served.url); // the tab that took over is closed: the run is free to train in this tab again
+    await one.goto(lab.served.url); // the tab that took over is closed: the run is free to train in this tab again
     await expect.poll(() => status(one), { timeout: 120_000 }).toMatch(/^Paused · Restored/);
     expect(await one.getByTestId('read-only').count()).toBe(0);
   });
 
   it('presets are whole configs, edits say "Custom (from ...)", and Start says why it is off', async () => {
-    const { page } = b;
-    await page.goto(`${served.url}?seed=5`); // a link: its experiment, no stored run
+    const { page } = lab.b;
+    await page.goto(`${lab.served.url}?seed=5`); // a link: its experiment, no stored run
     await expect.poll(() => startButton(page).isEnabled(), { timeout: 120_000 }).toBe(true);
     const preset = page.getByRole('combobox', { name: 'Preset' });
     const group = page.getByRole('textbox', { name: 'Group size G' });
@@ -165,17 +154,17 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
   });
 
   it('a link is its own experiment, even when all its fields are bad; a too-long link is refused in words', async () => {
-    const { page } = b;
-    await page.goto(served.url + EXPERIMENT.replace('seed=3', 'seed=4'));
+    const { page } = lab.b;
+    await page.goto(lab.served.url + EXPERIMENT.replace('seed=3', 'seed=4'));
     await expect.poll(() => startButton(page).isEnabled(), { timeout: 120_000 }).toBe(true);
     await startButton(page).click(); // a new run, now this browser's last
     await waitForStep(page, 1);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await expect.poll(() => status(page), { timeout: 60_000 }).toMatch(/^Paused/);
 
-    const other = await b.context.newPage();
+    const other = await lab.b.context.newPage();
     try {
-      await other.goto(`${served.url}?groupSize=1&steps=-3`);
+      await other.goto(`${lab.served.url}?groupSize=1&steps=-3`);
       await expect.poll(() => other.getByTestId('notice').count(), { timeout: 120_000 }).toBe(2);
       await expect.poll(() => startButton(other).isEnabled(), { timeout: 60_000 }).toBe(true);
       expect(await runId(other)).toBeNull(); // not the run the other tab shows
@@ -183,16 +172,16 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
       expect(await other.locator('.run-name').count()).toBe(0);
 
       const long = `?seed=2&pad=${'x'.repeat(10_000)}`;
-      await other.goto(served.url + long);
+      await other.goto(lab.served.url + long);
       await other.getByTestId('notice').filter({ hasText: /This link is \d+ characters long; the lab reads links up to 2000/ }).waitFor({ timeout: 120_000 });
-      await expect.poll(() => other.url().length, { timeout: 60_000 }).toBeLessThan(served.url.length + 2100); // the lab writes back its own, capped
+      await expect.poll(() => other.url().length, { timeout: 60_000 }).toBeLessThan(lab.served.url.length + 2100); // the lab writes back its own, capped
     } finally {
       await other.close();
     }
   });
 
   it('names from an imported file are isolated, and a checkpoint past config.steps is refused', async () => {
-    const { page } = b;
+    const { page } = lab.b;
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
     const file = join(OUTPUT, 'runs-export.misstep.json');
     await download.saveAs(file);
@@ -213,6 +202,6 @@ describe('runs survive reloads and second tabs', { timeout: 600_000 }, () => {
   });
 
   it('logged no console errors', () => {
-    expect(b.errors).toEqual([]);
+    expect(lab.b.errors).toEqual([]);
   });
 });
