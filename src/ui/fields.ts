@@ -15,7 +15,7 @@ export interface FieldDef {
 
 export const VALUE_LABELS: Record<string, string> = {
   ...Object.fromEntries([...METHOD_ABOUT, ...REWARD_ABOUT].map((a) => [a.name, a.label])),
-  weak: 'weak: pretrained tiny, rotary (102K)', weaker: 'weaker: pretrained micro (28K)', micro: 'micro, random init', tiny: 'tiny, random init',
+  weak: 'weak: pretrained tiny (102K)', weaker: 'weaker: pretrained micro (28K)', micro: 'micro, random init', tiny: 'tiny, random init',
   small: 'small, random init', base: 'base, random init', addition: 'Addition (column by column)', chain: 'Chain of operations',
 };
 
