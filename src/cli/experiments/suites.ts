@@ -9,9 +9,15 @@ import type { Column, SuiteSpec } from './spec';
 
 export const SEEDS = [1, 2, 3];
 
-/** All paper suites start from the shipped weak checkpoint on 3-digit addition (its Pass@1 is about 0.3). */
+/**
+ * All paper suites start from the shipped weak checkpoint on 3-digit addition (its Pass@1 is about 0.4).
+ * The completion budget is the lab's default and the one its gates were measured with, 48 tokens: a trace
+ * that retracts a step (`!` and the step again) needs about 40. At the 40 tokens used before the
+ * checkpoints learned to retract, 156 of 1,024 held-out samples hit the cap and none of the 161 that wrote
+ * a `!` could finish (63 do at 48); Pass@1 read 0.315 against 0.377 (seed 1, 128 problems x 8).
+ */
 const BASE: RunConfigInput = {
-  task: 'addition', model: 'weak', difficulty: 3, promptsPerStep: 8, groupSize: 8, maxCompletionLength: 40,
+  task: 'addition', model: 'weak', difficulty: 3, promptsPerStep: 8, groupSize: 8, maxCompletionLength: 48,
   temperature: 1, evalProblems: 128, evalSamples: 8, evalPrefixProblems: 0, tracesPerStep: 0,
 };
 
