@@ -42,9 +42,10 @@ describe('method and reward registries', () => {
     expect(sections.length).toBeGreaterThanOrEqual(5);
     for (const s of sections) expect(s.here, s.name).toMatch(/^Here/);
     // what is not settled is said, not hidden; where to look for the phenomenon is said
-    expect(sections.find((s) => s.name === 'lte')?.here).toMatch(/not settled/);
+    expect(sections.find((s) => s.name === 'lte')?.here).toMatch(/did not reproduce/);
     expect(sections.find((s) => s.name === 'denoise')?.here).toMatch(/"recovered" filter finds them/);
-    expect(sections.find((s) => s.name === 'self_consistency')?.here).toMatch(/Not yet re-run/);
+    expect(sections.find((s) => s.name === 'self_consistency')?.here).toMatch(/first rises/);
+    expect(sections.find((s) => s.name === 'denoise')?.here).toMatch(/did not reproduce/);
   });
 
   it('leave method names out of the trainer', () => {

@@ -13,7 +13,7 @@ export const grpoAbout = {
   learn: {
     title: 'GRPO: learning from your own group',
     body: 'For each problem the model writes G answers. Each answer gets a reward (1 if right, 0 if wrong). Its advantage is how much better it did than the group average, divided by the spread. Tokens of better-than-average answers become more likely, the others less. No value network, no human labels beyond the checker.',
-    here: 'Here: from the shipped weak checkpoint (held-out Pass@1 0.40 at difficulty 3 over 1,280 problems) Pass@1 rises within tens of steps (0.36 to 0.66 on the lab\'s 128 held-out problems in a 20-step DenoiseRL run); the evidence suite, run from an earlier checkpoint, took it from 0.32 to 0.67 in 150 steps.',
+    here: 'Here (evidence suite, 150 steps, 3 seeds): from the shipped weak checkpoint held-out Pass@1 goes from 0.37 to 0.78, most of it in the first 25 steps. Its greedy answer was already right on 95% of the problems: GRPO removes the spread of its samples (entropy 0.13 to 0.04) and, with it, the habit of retracting right steps (samples with a "!": 10% to 0.9%). Watch Pass@1 climb towards the greedy accuracy.',
   },
 } as const satisfies About;
 

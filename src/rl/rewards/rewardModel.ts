@@ -44,7 +44,7 @@ export const rewardModelAbout = {
   learn: {
     title: 'Noisy rewards and the reasoning-pattern reward',
     body: 'What if the checker lies? With flipped rewards, a coin decides per group whether every reward is inverted. Surprisingly, a model that already reasons a little still improves, only more slowly: the reward mostly teaches the shape of a good solution. The reasoning-pattern reward (RPR) pushes this to the limit: it never looks at the answer, only at whether the trace has the structure of careful work. A noisy reward model can be calibrated by RPR so that low scores on well-structured answers are lifted a little.',
-    here: 'Here (evidence suites, an earlier checkpoint): 20% flips kept most of the gain and 40% about a third; RPR alone failed, because every trace wrote the same patterns. The shipped weak checkpoint takes shortcuts in 29% of its samples (accuracy 0.004 against 0.57 for full traces), and RPR scores its correct traces higher than its wrong ones (0.67 vs 0.51): whether RPR alone now helps has not been re-run yet.',
+    here: 'Here (evidence suite, 70 steps, 3 seeds): the gain follows the signal the noise leaves: clean +0.37 Pass@1, 85% reward model +0.35, 20% flips +0.32, 65% reward model +0.26, 40% flips +0.05. RPR alone is hacked: it rewards a check ("!") wherever it stands, the policy ends up retracting in 94% of its samples and Pass@1 falls from 0.37 to 0.05; watch the observed reward rise while the clean reward falls. RPR calibration of the 65% reward model: +0.27 against +0.26, not resolved.',
   },
 } as const satisfies About;
 

@@ -79,7 +79,7 @@ export const selfConsistencyAbout = {
   learn: {
     title: 'SRT: the majority as the teacher',
     body: 'Without any answer key, take the most common answer of the group as the label. At first this works, because the majority is often right. Then the model learns that agreeing with itself is rewarded, and it can become consistently wrong: pseudo-reward climbs while real accuracy falls. Watch the SRT chart for the moment the two lines part.',
-    here: 'Here (evidence suite, an earlier checkpoint): the collapse reproduces within tens of steps; the first rise does not. The majority label beats a single sample at first (pseudo-label accuracy 0.38-0.56 against 0.27-0.33), but it is wrong on more than half the prompts. Not yet re-run from the shipped checkpoint.',
+    here: 'Here (evidence suite, 150 steps, 3 seeds): the majority of 8 starts right on 75-91% of prompts, and SRT first rises like gold (Pass@1 0.37 to about 0.5 at step 25); then on two of three seeds the majority turns wrong and accuracy collapses (ending at 0.29 and 0.31; the third holds at 0.69). Keeping the easiest third of each batch made it worse (0.04-0.08). Watch the pseudo-label accuracy fall while the majority share keeps rising.',
   },
 } as const satisfies About;
 
