@@ -155,6 +155,35 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     await expect.poll(async () => Math.min(...(await ticks('entropy'))), { timeout: 90_000 }).toBeLessThan(from);
   });
 
+  it('a brush drag holds while the charts redraw', { timeout: 240_000 }, async () => {
+    const { page } = lab.b;
+    const draws = () => page.evaluate(() => (window as unknown as { __misstepPerf: { work: Record<string, { count: number }> } }).__misstepPerf.work['chart-draw']?.count ?? 0);
+    const slider = page.getByLabel('Smoothing');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight'); // every chart queues a redraw (smoothing 0.61)
+    const before = await draws();
+    const slide = page.locator(`${chart('reward')} .recharts-brush-traveller`).first();
+    await slide.scrollIntoViewIfNeeded();
+    const box = (await page.locator(`${chart('reward')} .recharts-brush`).boundingBox())!;
+    const t = (await slide.boundingBox())!;
+    await page.mouse.move(t.x + t.width / 2, t.y + t.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) { // a slow drag, about three seconds, as a person makes it
+      await page.mouse.move(t.x + (box.x + box.width * 0.5 - t.x) * (i / 10), t.y + t.height / 2);
+      await page.waitForTimeout(300);
+    }
+    await page.mouse.up();
+    expect(await draws()).toBeGreaterThan(before); // the precondition: charts were redrawing during the drag
+    const note = page.getByTestId('zoom');
+    await note.waitFor({ timeout: 10_000 });
+    const from = Number(/Steps (\d+) to/.exec((await note.textContent())!)![1]);
+    expect(from).toBeGreaterThan(1000);
+    await page.getByRole('button', { name: 'Show all steps' }).click();
+    await slider.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.locator('output').filter({ hasText: /^0\.60$/ }).count()).toBe(1);
+  });
+
   it('a PNG export carries the run names, axis titles and smoothing', async () => {
     const { page } = lab.b;
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Observed vs clean reward as PNG' }).click()]);

@@ -45,6 +45,28 @@ function useBox(ref: React.RefObject<HTMLElement | null>): { width: number; inVi
   return { width, inView };
 }
 
+/** Whether a pointer went down on the chart's brush and has not come up yet. */
+function useBrushDrag(ref: React.RefObject<HTMLElement | null>): boolean {
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const down = (e: PointerEvent) => { if (e.target instanceof Element && e.target.closest('.recharts-brush')) setDragging(true); };
+    const up = () => setDragging(false);
+    el.addEventListener('pointerdown', down, { capture: true });
+    window.addEventListener('pointerup', up);
+    window.addEventListener('pointercancel', up);
+    window.addEventListener('blur', up);
+    return () => {
+      el.removeEventListener('pointerdown', down, { capture: true });
+      window.removeEventListener('pointerup', up);
+      window.removeEventListener('pointercancel', up);
+      window.removeEventListener('blur', up);
+    };
+  }, [ref]);
+  return dragging;
+}
+
 const HEIGHT = 230;
 const BRUSH = 20;
 /** A chart off screen still draws (a full-page capture shows it), but takes new data this seldom. */
@@ -90,10 +112,19 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const shownRuns = useThrottled(runs, inView ? 0 : OFFSCREEN_MS, 'chart-offscreen');
   // another tab is open (the card is offstage) or the card has no width: it keeps what it drew and draws nothing new
   const onTab = useLab((s) => s.prefs.tab === 'charts');
+  // while the brush is dragged the chart keeps what it drew: a redraw mid-drag resets recharts' Brush to its
+  // props, and the drag was lost (seen in CI: a drag meant to pass step 1000 ended at 173)
+  // (the drawn target, not the latest: a redraw already queued is dropped too)
+  const dragging = useBrushDrag(box);
   const shown = useRef<Target | null>(null);
-  const target = useMemo<Target | null>(() => (width > 0 && onTab ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current), [shownRuns, smoothing, zoom, width, series, onTab]);
+  const drawn = useRef<Target | null>(null);
+  const target = useMemo<Target | null>(
+    () => (dragging ? drawn.current : width > 0 && onTab ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current),
+    [shownRuns, smoothing, zoom, width, series, onTab, dragging],
+  );
   shown.current = target;
   const drawnTarget = useStaggered<Target | null>(target, null, 'chart-draw', spec.id);
+  drawn.current = drawnTarget;
   // built inside the staggered task that draws it
   const data = useMemo(() => (drawnTarget ? build(spec, drawnTarget, Math.max(40, Math.floor(drawnTarget.width / PX_PER_POINT))) : null), [spec, drawnTarget]);
   const headingId = `chart-${spec.id}`;
