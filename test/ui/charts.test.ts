@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../src/run/records';
 import { buildPassAtKChart, buildSeriesChart, emaSmooth, passAtK, toCsv } from '../../src/ui/charts/data';
+import { CHARTED_TRAIN_METRICS, CHARTS, chartedSeries } from '../../src/ui/charts/catalog';
 
 const train = (step: number, v: number | null): MetricRow => ({ step, kind: 'train', 'reward/clean': v });
 const evalRow = (step: number, n: number): MetricRow => ({ step, kind: 'eval', 'eval/n': n, 'eval/pass@1': 0.1 * step, 'eval/pass@2': 0.3, 'eval/pass@4': 0.5 });
@@ -79,5 +80,35 @@ describe('chart data', () => {
     const d = buildPassAtKChart([{ id: 'a', name: 'A', series: { train: [], evals: [evalRow(0, 4), evalRow(5, 4)] } }]);
     expect(d.lines.map((l) => l.name)).toEqual(['step 5', 'step 0']);
     expect(d.rows[0]).toEqual({ k: 1, r0p0: 0.5, r0p1: 0 });
+  });
+});
+
+describe('the comparison overlay keeps only what the charts draw', () => {
+  const train: MetricRow[] = Array.from({ length: 40 }, (_, step) => {
+    const row: MetricRow = { step, kind: 'train', 'gpu/bytes_held': 1e6, 'time/update': 3.5, step_time: 0.9 };
+    CHARTED_TRAIN_METRICS.forEach((m, i) => { if ((step + i) % 7 !== 0) row[m] = Math.sin(step * (i + 1)); }); // some metrics missing on some rows
+    return row;
+  });
+  const evals: MetricRow[] = [0, 20, 40].map((step) => ({ step, kind: 'eval', 'eval/n': 8, 'eval/pass@1': step / 100, 'eval/pass@8': 0.5 + step / 100, 'eval/greedy_acc': 0.4 }));
+  const full = { train, evals };
+  const cut = chartedSeries(full);
+
+  it('drops the metrics no chart draws and keeps eval rows whole', () => {
+    expect(CHARTED_TRAIN_METRICS.length).toBeGreaterThan(5);
+    for (const row of cut.train) {
+      expect(row).not.toHaveProperty('gpu/bytes_held');
+      expect(row).not.toHaveProperty('step_time');
+      expect(Object.keys(row).length).toBeLessThanOrEqual(CHARTED_TRAIN_METRICS.length + 2);
+    }
+    expect(cut.evals).toBe(full.evals);
+  });
+
+  it('draws every chart exactly as the whole series does', () => {
+    const runs = (series: typeof full) => [{ id: 'a', name: 'run a', series }];
+    for (const spec of CHARTS) {
+      const a = spec.kind === 'passAtK' ? buildPassAtKChart(runs(full)) : buildSeriesChart(runs(full), spec.lines, 0.6, { maxPoints: 16 });
+      const b = spec.kind === 'passAtK' ? buildPassAtKChart(runs(cut)) : buildSeriesChart(runs(cut), spec.lines, 0.6, { maxPoints: 16 });
+      expect(b, spec.id).toEqual(a);
+    }
   });
 });

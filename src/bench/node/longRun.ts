@@ -5,6 +5,15 @@ import type { MetricRow } from '../../run/records';
 import { getPreset } from '../../run/presets';
 import { encodeRunFile } from '../../worker/runFile';
 
+/** Metrics a real run logs that no chart draws: rows as wide as a real run's (about 40 numbers), whose size
+ * the page's garbage collector feels (src/ui/charts/catalog.ts, chartedSeries). */
+const UNCHARTED = [
+  'reward', 'reward_std', 'frac_reward_zero_std', 'grad_norm', 'lr', 'num_tokens', 'tokens_per_s', 'step_time',
+  'time/rollout', 'time/reward', 'time/update', 'gpu/bytes_held', 'gpu/dispatches', 'gpu/readback_bytes', 'gpu/readbacks',
+  'gpu/submits', 'completions/min_length', 'completions/clipped_ratio', 'completions/retraction_ratio', 'recovery/gap',
+  'denoise/rho', 'lte/hinted_groups', 'extra/resampled_groups',
+];
+
 export function longRunFile(name: string, steps: number, seed: number, evalEvery = 50): string {
   let s = seed >>> 0 || 1;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
@@ -19,6 +28,7 @@ export function longRunFile(name: string, steps: number, seed: number, evalEvery
       'stagnation/none_pass_frac': 1 - noisy(), 'stagnation/solved_frac': level, 'srt/pseudo_label_acc': noisy(), 'srt/majority_share': noisy(),
       kl: rand() * 0.01, entropy: 1 - level * 0.5 + rand() * 0.1, 'completions/mean_length': 20 + rand() * 10, 'completions/max_length': 32,
       'clip_ratio/region_mean': rand() * 0.05, 'clip_ratio/low_mean': rand() * 0.02, 'clip_ratio/high_mean': rand() * 0.02,
+      ...UNCHARTED.reduce<Record<string, number>>((o, k) => ((o[k] = rand()), o), {}),
     });
     if (i % evalEvery === 0) {
       evals.push({

@@ -2,6 +2,8 @@
 // one method or reward kind come from its About (src/rl/methods/, src/rl/rewards/).
 import { METHOD_ABOUT } from '../../rl/methods/about';
 import { REWARD_ABOUT } from '../../rl/rewards/about';
+import type { MetricRow } from '../../run/records';
+import type { Series } from '../store/labStore';
 import type { LineSpec } from './data';
 
 export interface ChartSpec {
@@ -63,3 +65,23 @@ export const CHARTS: ChartSpec[] = [
     lines: [train('clip_ratio/region_mean', 'clipped'), train('clip_ratio/low_mean', 'low'), train('clip_ratio/high_mean', 'high')],
   },
 ];
+
+/** The train metrics some chart draws. */
+export const CHARTED_TRAIN_METRICS: readonly string[] = [
+  ...new Set(CHARTS.flatMap((c) => c.lines.filter((l) => l.source === 'train').map((l) => l.metric))),
+];
+
+/**
+ * A saved run's series cut down to what the charts draw, for the comparison overlay: train rows keep only
+ * the charted metrics (eval rows, a few per run, stay whole: Pass@k reads all of theirs). Why: four
+ * overlaid runs of 5,000 steps are 20,000 rows of about 50 numbers, and every full garbage collection of
+ * the page marks them all; a row of about 20 keeps the page's collector pauses short (docs/performance.md).
+ */
+export function chartedSeries(series: Series): Series {
+  const train = series.train.map((row) => {
+    const out: MetricRow = { step: row.step, kind: row.kind };
+    for (const m of CHARTED_TRAIN_METRICS) if (m in row) out[m] = row[m];
+    return out;
+  });
+  return { ...series, train };
+}

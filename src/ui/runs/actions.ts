@@ -1,5 +1,6 @@
 // What the Runs tab and the Export / Import / Copy link buttons do: open, rename, delete, compare, export,
 // import, and copy the experiment's link.
+import { chartedSeries } from '../charts/catalog';
 import { downloadBlob, fileSlug } from '../charts/exportChart';
 import { isolate } from '../form';
 import type { Lab } from '../lab';
@@ -36,7 +37,7 @@ export async function deleteRun(lab: Lab, id: string): Promise<void> {
 export async function toggleCompare(lab: Lab, id: string): Promise<void> {
   const run = await lab.db?.load(id);
   if (!run) return;
-  const next = toggleOverlay(lab.store.getState().overlays, { id, name: run.record.name, series: run.series });
+  const next = toggleOverlay(lab.store.getState().overlays, { id, name: run.record.name, series: chartedSeries(run.series) });
   if (next === null) return addNotice(lab.store, 'At most four runs can be overlaid; remove one first.', 'info');
   lab.store.setState({ overlays: next });
 }
