@@ -20,6 +20,7 @@
 //   and the verdict are written out either way (test-output/e2e/lab-page-perf.json, and the log).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { gcOnly, measureLabPage } from '../../src/bench/node/labPage';
 import type { LabPageFigures } from '../../src/bench/report';
@@ -29,6 +30,29 @@ import { OUTPUT, screenshot, useLab } from './harness';
 const lab = useLab(undefined, undefined, 240_000);
 
 const PHASES: [tab: 'Charts' | 'Inspector' | 'Runs', seconds: number][] = [['Charts', 25], ['Inspector', 12], ['Runs', 12], ['Charts', 12]];
+
+/** A chart's section on the page. */
+const chart = (id: string) => `section[data-chart="${id}"]`;
+
+/** How many chart redraws the page has done (its perf record, src/ui/perf.ts). */
+const chartDraws = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __misstepPerf: { work: Record<string, { count: number }> } }).__misstepPerf.work['chart-draw']?.count ?? 0);
+
+/** Drag the left handle of a chart's brush to `to` (a share of the brush's width), in `moves` moves `pauseMs` apart. */
+async function dragBrush(page: Page, id: string, to: number, moves: number, pauseMs: number): Promise<void> {
+  const slide = page.locator(`${chart(id)} .recharts-brush-traveller`).first();
+  await slide.scrollIntoViewIfNeeded();
+  const box = (await page.locator(`${chart(id)} .recharts-brush`).boundingBox())!;
+  const t = (await slide.boundingBox())!;
+  const [x0, x1, y] = [t.x + t.width / 2, box.x + box.width * to, t.y + t.height / 2];
+  await page.mouse.move(x0, y);
+  await page.mouse.down();
+  for (let i = 1; i <= moves; i++) {
+    await page.mouse.move(x0 + (x1 - x0) * (i / moves), y);
+    if (pauseMs > 0) await page.waitForTimeout(pauseMs);
+  }
+  await page.mouse.up();
+}
 
 describe('the lab page while training', { timeout: 600_000 }, () => {
   let lp: LabPageFigures;
@@ -84,7 +108,6 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
 
 // The chart habits, on the same page: four overlaid runs (same preset and seed, "#1".."#4") and a short one.
 describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, () => {
-  const chart = (id: string) => `section[data-chart="${id}"]`;
 
   it('every chart has axis titles; overlay legends tell runs of one preset and seed apart', async () => {
     const { page } = lab.b;
@@ -126,20 +149,11 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
 
   it('the brush zooms every chart to one step range', { timeout: 240_000 }, async () => {
     const { page } = lab.b;
-    // Let the charts finish the redraws queued before the pause (one at a time, charts/stagger.ts): a redraw
-    // of the chart in the middle of a drag resets recharts' Brush to its props (seen on a loaded machine: the
-    // drag ended near the start), which a person would meet only by dragging while the charts still redraw.
-    const draws = () => page.evaluate(() => (window as unknown as { __misstepPerf: { work: Record<string, { count: number }> } }).__misstepPerf.work['chart-draw']?.count ?? 0);
+    // Let the charts finish the redraws queued before the pause (one at a time, charts/stagger.ts), so that
+    // this test sees the brush alone; the next one drags while they redraw.
     let seen = -1;
-    await expect.poll(async () => { const n = await draws(); const settled = n === seen; seen = n; return settled; }, { interval: 1500, timeout: 90_000 }).toBe(true);
-    const slide = page.locator(`${chart('reward')} .recharts-brush-traveller`).first();
-    await slide.scrollIntoViewIfNeeded();
-    const box = (await page.locator(`${chart('reward')} .recharts-brush`).boundingBox())!;
-    const t = (await slide.boundingBox())!;
-    await page.mouse.move(t.x + t.width / 2, t.y + t.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.5, t.y + t.height / 2, { steps: 8 });
-    await page.mouse.up();
+    await expect.poll(async () => { const n = await chartDraws(page); const settled = n === seen; seen = n; return settled; }, { interval: 1500, timeout: 90_000 }).toBe(true);
+    await dragBrush(page, 'reward', 0.5, 8, 0);
     const note = page.getByTestId('zoom');
     await note.waitFor({ timeout: 10_000 });
     const [from, to] = (/Steps (\d+) to (\d+)/.exec((await note.textContent())!)!).slice(1).map(Number);
@@ -157,23 +171,13 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
 
   it('a brush drag holds while the charts redraw', { timeout: 240_000 }, async () => {
     const { page } = lab.b;
-    const draws = () => page.evaluate(() => (window as unknown as { __misstepPerf: { work: Record<string, { count: number }> } }).__misstepPerf.work['chart-draw']?.count ?? 0);
+    // A redraw of the chart mid-drag reset recharts' Brush to its props (CI once saw a drag end at step 173).
     const slider = page.getByLabel('Smoothing');
     await slider.focus();
     await page.keyboard.press('ArrowRight'); // every chart queues a redraw (smoothing 0.61)
-    const before = await draws();
-    const slide = page.locator(`${chart('reward')} .recharts-brush-traveller`).first();
-    await slide.scrollIntoViewIfNeeded();
-    const box = (await page.locator(`${chart('reward')} .recharts-brush`).boundingBox())!;
-    const t = (await slide.boundingBox())!;
-    await page.mouse.move(t.x + t.width / 2, t.y + t.height / 2);
-    await page.mouse.down();
-    for (let i = 1; i <= 10; i++) { // a slow drag, about three seconds, as a person makes it
-      await page.mouse.move(t.x + (box.x + box.width * 0.5 - t.x) * (i / 10), t.y + t.height / 2);
-      await page.waitForTimeout(300);
-    }
-    await page.mouse.up();
-    expect(await draws()).toBeGreaterThan(before); // the precondition: charts were redrawing during the drag
+    const before = await chartDraws(page);
+    await dragBrush(page, 'reward', 0.5, 10, 300); // a slow drag, about three seconds, as a person makes it
+    expect(await chartDraws(page)).toBeGreaterThan(before); // the precondition: charts were redrawing during the drag
     const note = page.getByTestId('zoom');
     await note.waitFor({ timeout: 10_000 });
     const from = Number(/Steps (\d+) to/.exec((await note.textContent())!)![1]);
