@@ -75,7 +75,7 @@ export const CHARTED_TRAIN_METRICS: readonly string[] = [
  * A saved run's series cut down to what the charts draw, for the comparison overlay: train rows keep only
  * the charted metrics (eval rows, a few per run, stay whole: Pass@k reads all of theirs). Why: four
  * overlaid runs of 5,000 steps are 20,000 rows of about 50 numbers, and every full garbage collection of
- * the page marks them all; a row of about 20 keeps the page's collector pauses short (docs/performance.md).
+ * the page marks them all; rows of 20 halve that collection's cost (measured in V8: docs/performance.md).
  */
 export function chartedSeries(series: Series): Series {
   const train = series.train.map((row) => {
