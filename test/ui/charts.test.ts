@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricRow } from '../../src/run/records';
-import { buildPassAtKChart, buildSeriesChart, emaSmooth, passAtK, toCsv } from '../../src/ui/charts/data';
+import { buildPassAtKChart, buildSeriesChart, emaSmooth, passAtK, toCsv, type ChartSeries, type TrainColumns } from '../../src/ui/charts/data';
 import { CHARTED_TRAIN_METRICS, CHARTS, chartedSeries } from '../../src/ui/charts/catalog';
 
 const train = (step: number, v: number | null): MetricRow => ({ step, kind: 'train', 'reward/clean': v });
@@ -86,29 +86,36 @@ describe('chart data', () => {
 describe('the comparison overlay keeps only what the charts draw', () => {
   const train: MetricRow[] = Array.from({ length: 40 }, (_, step) => {
     const row: MetricRow = { step, kind: 'train', 'gpu/bytes_held': 1e6, 'time/update': 3.5, step_time: 0.9 };
-    CHARTED_TRAIN_METRICS.forEach((m, i) => { if ((step + i) % 7 !== 0) row[m] = Math.sin(step * (i + 1)); }); // some metrics missing on some rows
+    CHARTED_TRAIN_METRICS.forEach((m, i) => { if ((step + i) % 7 !== 0) row[m] = step === 13 && i === 0 ? Number.NaN : Math.sin(step * (i + 1)); }); // some metrics missing on some rows, one not finite
     return row;
   });
   const evals: MetricRow[] = [0, 20, 40].map((step) => ({ step, kind: 'eval', 'eval/n': 8, 'eval/pass@1': step / 100, 'eval/pass@8': 0.5 + step / 100, 'eval/greedy_acc': 0.4 }));
   const full = { train, evals };
   const cut = chartedSeries(full);
 
-  it('drops the metrics no chart draws and keeps eval rows whole', () => {
+  it('keeps the charted train metrics as columns of doubles, and eval rows whole', () => {
     expect(CHARTED_TRAIN_METRICS.length).toBeGreaterThan(5);
-    for (const row of cut.train) {
-      expect(row).not.toHaveProperty('gpu/bytes_held');
-      expect(row).not.toHaveProperty('step_time');
-      expect(Object.keys(row).length).toBeLessThanOrEqual(CHARTED_TRAIN_METRICS.length + 2);
+    const columns = cut.train as TrainColumns;
+    expect(Array.isArray(columns)).toBe(false);
+    expect(columns.length).toBe(train.length);
+    expect([...columns.metrics.keys()].sort()).toEqual([...CHARTED_TRAIN_METRICS].sort());
+    expect(columns.metrics.has('gpu/bytes_held')).toBe(false);
+    for (const { xs, ys } of columns.metrics.values()) {
+      expect(xs).toBeInstanceOf(Float64Array);
+      expect(ys).toBeInstanceOf(Float64Array);
+      expect(xs.length).toBe(ys.length);
+      expect(xs.length).toBeLessThan(train.length); // the missing values are left out
     }
     expect(cut.evals).toBe(full.evals);
   });
 
   it('draws every chart exactly as the whole series does', () => {
-    const runs = (series: typeof full) => [{ id: 'a', name: 'run a', series }];
+    const runs = (series: ChartSeries) => [{ id: 'a', name: 'run a', series }];
     for (const spec of CHARTS) {
       const a = spec.kind === 'passAtK' ? buildPassAtKChart(runs(full)) : buildSeriesChart(runs(full), spec.lines, 0.6, { maxPoints: 16 });
       const b = spec.kind === 'passAtK' ? buildPassAtKChart(runs(cut)) : buildSeriesChart(runs(cut), spec.lines, 0.6, { maxPoints: 16 });
       expect(b, spec.id).toEqual(a);
+      if (spec.kind === 'series') expect(toCsv(buildSeriesChart(runs(cut), spec.lines, 0.6, { maxPoints: Infinity }), 0.6), spec.id).toBe(toCsv(buildSeriesChart(runs(full), spec.lines, 0.6, { maxPoints: Infinity }), 0.6));
     }
   });
 });

@@ -2,9 +2,8 @@
 // one method or reward kind come from its About (src/rl/methods/, src/rl/rewards/).
 import { METHOD_ABOUT } from '../../rl/methods/about';
 import { REWARD_ABOUT } from '../../rl/rewards/about';
-import type { MetricRow } from '../../run/records';
 import type { Series } from '../store/labStore';
-import type { LineSpec } from './data';
+import { trainColumns, type ChartSeries, type LineSpec } from './data';
 
 export interface ChartSpec {
   id: string;
@@ -72,16 +71,11 @@ export const CHARTED_TRAIN_METRICS: readonly string[] = [
 ];
 
 /**
- * A saved run's series cut down to what the charts draw, for the comparison overlay: train rows keep only
- * the charted metrics (eval rows, a few per run, stay whole: Pass@k reads all of theirs). Why: four
- * overlaid runs of 5,000 steps are 20,000 rows of about 50 numbers, and every full garbage collection of
- * the page marks them all; rows of 20 halve that collection's cost (measured in V8: docs/performance.md).
+ * A saved run's series cut down to what the charts draw, for the comparison overlay: the charted train
+ * metrics as columns (./data.ts: TrainColumns); eval rows, a few per run, stay whole (Pass@k reads all of
+ * theirs). Why: four overlaid runs of 3,000 steps kept as row objects were a fifth of the objects in the
+ * lab page's heap, and every full garbage collection walks them all (docs/performance.md).
  */
-export function chartedSeries(series: Series): Series {
-  const train = series.train.map((row) => {
-    const out: MetricRow = { step: row.step, kind: row.kind };
-    for (const m of CHARTED_TRAIN_METRICS) if (m in row) out[m] = row[m];
-    return out;
-  });
-  return { ...series, train };
+export function chartedSeries(series: Series): ChartSeries {
+  return { train: trainColumns(series.train, CHARTED_TRAIN_METRICS), evals: series.evals };
 }

@@ -6,7 +6,6 @@
 // index + 1, the count the update brings the run to (TRL logs a train step the same way).
 import type { MetricRow } from '../../run/records';
 import { isolate } from '../form';
-import type { Series } from '../store/labStore';
 import { bucketGrid, summarise, type StepRange } from './downsample';
 
 export interface LineSpec {
@@ -16,10 +15,56 @@ export interface LineSpec {
   dashed?: boolean; // drawn dashed (e.g. a line that often sits exactly on another)
 }
 
+/** One metric's points in step order: the steps as drawn (see displayStep) and the logged values. */
+export interface Points {
+  xs: ArrayLike<number>;
+  ys: ArrayLike<number>;
+}
+
+/**
+ * A saved run's train metrics as columns, one pair of Float64Arrays per charted metric (a saved run never
+ * changes). Why: a row object per step holds each of its numbers in a box of its own, and every full garbage
+ * collection of the page walks them all (four overlaid runs of 3,000 steps were a fifth of the page's heap
+ * objects); a column of doubles is one object. `length` is the number of train rows it was made from.
+ */
+export interface TrainColumns {
+  length: number;
+  metrics: ReadonlyMap<string, Points>;
+}
+
+/** What a chart reads of a run: the live run's rows, or a saved run's train columns and eval rows. */
+export interface ChartSeries {
+  train: readonly MetricRow[] | TrainColumns;
+  evals: readonly MetricRow[];
+}
+
 export interface ChartRun {
   id: string;
   name: string;
-  series: Series;
+  series: ChartSeries;
+}
+
+const isColumns = (train: ChartSeries['train']): train is TrainColumns => !Array.isArray(train);
+
+/** A metric's finite values in rows, by step. */
+function pointsOf(rows: readonly MetricRow[], metric: string): { xs: number[]; ys: number[] } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const r of rows) {
+    const v = metricValue(r, metric);
+    if (v !== null) { xs.push(displayStep(r)); ys.push(v); }
+  }
+  return { xs, ys };
+}
+
+/** A finished run's train rows as columns, keeping only `metrics` (those with no value are left out). */
+export function trainColumns(rows: readonly MetricRow[], metrics: readonly string[]): TrainColumns {
+  const out = new Map<string, Points>();
+  for (const metric of metrics) {
+    const { xs, ys } = pointsOf(rows, metric);
+    if (xs.length > 0) out.set(metric, { xs: Float64Array.from(xs), ys: Float64Array.from(ys) });
+  }
+  return { length: rows.length, metrics: out };
 }
 
 export interface ChartLine {
@@ -69,28 +114,23 @@ export function emaSmooth(values: readonly (number | null)[], weight: number): (
 /** The lab's step of a row: the number of updates done (see the top of this file). */
 export const displayStep = (row: { step: number; kind: string }): number => (row.kind === 'eval' ? row.step : row.step + 1);
 
-interface Extracted {
-  xs: number[];
-  ys: number[];
-  drawn: number[];
+interface Extracted extends Points {
+  drawn: ArrayLike<number>;
 }
 
-/** Per rows array (a saved run's never changes): each metric's points and smoothed values, made once. */
-const extracted = new WeakMap<readonly MetricRow[], Map<string, Extracted>>();
+const NONE: Points = { xs: [], ys: [] };
 
-function extract(rows: readonly MetricRow[], metric: string, smoothing: number): Extracted {
+/** Per rows array or columns (a saved run's never change): each metric's points and smoothed values, made once. */
+const extracted = new WeakMap<object, Map<string, Extracted>>();
+
+function extract(rows: ChartSeries['train'], metric: string, smoothing: number): Extracted {
   let byMetric = extracted.get(rows);
   if (!byMetric) extracted.set(rows, (byMetric = new Map()));
   const key = `${metric}|${smoothing}`;
   let e = byMetric.get(key);
   if (!e) {
-    const xs: number[] = [];
-    const ys: number[] = [];
-    for (const r of rows) {
-      const v = metricValue(r, metric);
-      if (v !== null) { xs.push(displayStep(r)); ys.push(v); }
-    }
-    e = { xs, ys, drawn: smoothing > 0 ? (emaSmooth(ys, smoothing) as number[]) : ys };
+    const { xs, ys } = isColumns(rows) ? rows.metrics.get(metric) ?? NONE : pointsOf(rows, metric);
+    e = { xs, ys, drawn: smoothing > 0 ? (emaSmooth(Array.from(ys), smoothing) as number[]) : ys };
     byMetric.set(key, e);
   }
   return e;
@@ -110,7 +150,7 @@ export interface SeriesOptions {
 export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly LineSpec[], smoothing: number, options: SeriesOptions = {}): ChartData {
   const { maxPoints = 300, zoom = null } = options;
   const lines: ChartLine[] = [];
-  const raw: { xs: number[]; ys: number[]; drawn: number[] }[] = [];
+  const raw: Extracted[] = [];
   let min = Infinity;
   let max = -Infinity;
   runs.forEach((run, ri) => {

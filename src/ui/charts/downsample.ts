@@ -59,7 +59,7 @@ export interface BucketPoint {
  * Summarise points (x ascending, integer steps) into `grid`: result[i] is bucket i's summary, or null where
  * the line has no point in it. `drawn` (same length as xs) is the drawn value of each point.
  */
-export function summarise(xs: readonly number[], ys: readonly number[], drawn: readonly number[], grid: readonly Bucket[]): (BucketPoint | null)[] {
+export function summarise(xs: ArrayLike<number>, ys: ArrayLike<number>, drawn: ArrayLike<number>, grid: readonly Bucket[]): (BucketPoint | null)[] {
   const out: (BucketPoint | null)[] = new Array(grid.length).fill(null);
   let b = 0;
   for (let i = 0; i < xs.length; i++) {

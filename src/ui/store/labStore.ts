@@ -12,6 +12,7 @@ import { SCHEMA_DEFAULTS } from '../config';
 import type { ProgressMark } from '../eta';
 import type { Drafts } from '../form';
 import type { RunRecord, Series } from '../../worker/runsDb';
+import type { ChartSeries } from '../charts/data';
 import type { StepRange } from '../charts/downsample';
 
 export type { Series };
@@ -19,7 +20,7 @@ export type { Series };
 export interface OverlayRun {
   id: string;
   name: string;
-  series: Series;
+  series: ChartSeries; // what the charts draw of it (../charts/catalog.ts: chartedSeries)
 }
 
 /** 'failed' (a wrong answer) or one of the engine's trace flags. */
