@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
-import type { LabPageFigures, TracedTask } from '../report';
+import type { GcFigures, LabPageFigures, TracedTask } from '../report';
 import { longRunFile } from './longRun';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -92,18 +92,20 @@ const PARTS = new Set(['FunctionCall', 'TimerFire', 'EventDispatch', 'MajorGC', 
  * own. Keeps every main-thread task over 50 ms of wall or CPU time, with the page's timed work
  * (src/ui/perf.ts's `misstep:*` measures) that ran inside it.
  */
-async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: TracedTask[]; measures: number; lost: boolean }> }> {
+async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: TracedTask[]; measures: number; lost: boolean; gc: { major: GcFigures; minor: GcFigures } }> }> {
   const cdp = await page.context().newCDPSession(page);
   const tasks: TraceEvent[] = [];
   const open = new Map<string, TraceEvent>();
   const measures: { what: string; from: number; to: number }[] = [];
   const parts: TraceEvent[] = []; // what the browser did inside tasks, 10 ms or more (GC, layout, a script's entry point)
+  const gcs: TraceEvent[] = []; // every collection, on any thread (the main one is known once a measure is seen)
   let main: string | null = null; // pid/tid of the thread the page's measures come from
   let offsetMs: number | null = null; // trace clock (ms) - performance.now()
   cdp.on('Tracing.dataCollected', ({ value }) => {
     for (const e of value as unknown as TraceEvent[]) {
       if (e.name === 'RunTask' && e.ph === 'X' && ((e.dur ?? 0) > LONG_MS * 1000 || (e.tdur ?? 0) > LONG_MS * 1000)) tasks.push(e);
       else if (e.ph === 'X' && PARTS.has(e.name) && (e.dur ?? 0) >= 10_000) parts.push(e);
+      if (e.ph === 'X' && (e.name === 'MajorGC' || e.name === 'MinorGC')) gcs.push(e);
       else if (e.name?.startsWith('misstep:')) {
         main ??= `${e.pid}/${e.tid}`;
         const id = `${e.name}|${e.id2?.local}`;
@@ -126,7 +128,11 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
       await cdp.send('Tracing.end');
       const lost = await done;
       await cdp.detach();
-      return { lost, measures: measures.length, tasks: tasks.filter((t) => `${t.pid}/${t.tid}` === main).map((t) => ({
+      const gcOf = (name: string): GcFigures => {
+        const ms = gcs.filter((e) => e.name === name && `${e.pid}/${e.tid}` === main).map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
+        return { count: ms.length, max_ms: Math.max(0, ...ms), total_ms: ms.reduce((a, b) => a + b, 0) };
+      };
+      return { lost, measures: measures.length, gc: { major: gcOf('MajorGC'), minor: gcOf('MinorGC') }, tasks: tasks.filter((t) => `${t.pid}/${t.tid}` === main).map((t) => ({
         start: Math.round(t.ts / 1000 - (offsetMs ?? 0)),
         wall_ms: Math.round((t.dur ?? 0) / 1000),
         cpu_ms: Math.round((t.tdur ?? 0) / 1000),
@@ -184,6 +190,9 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
   await page.waitForTimeout(11_000);
   o.log('lab page: four overlaid runs drawn, training; measuring');
   const load0 = os.loadavg()[0];
+  const heapCdp = await page.context().newCDPSession(page);
+  const heapUsed = async () => (await heapCdp.send('Runtime.getHeapUsage')).usedSize;
+  const heap0 = await heapUsed();
   const trace = await traceMainThread(page);
   await page.evaluate(() => window.__misstepPerf!.reset());
   for (const [tab, seconds] of o.phases) {
@@ -194,7 +203,9 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
     const p = window.__misstepPerf!;
     return { firstPaint: p.firstPaint, since: p.since, now: performance.now(), longTasks: p.longTasks, work: p.work, steps: p.steps };
   });
-  const { tasks: tracedAll, measures: tracedMeasures, lost } = await trace.stop();
+  const heap1 = await heapUsed();
+  await heapCdp.detach();
+  const { tasks: tracedAll, measures: tracedMeasures, lost, gc: gcFigures } = await trace.stop();
   const traced = tracedAll.filter((t) => t.start >= snap.since);
   const load1 = os.loadavg()[0];
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -230,6 +241,8 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
     long_tasks: snap.longTasks,
     cpu_long_tasks: { count: cpuLong.length, max_ms: cpuMax, gc_only: gc, tasks: cpuLong },
     traced_tasks: traced,
+    gc: gcFigures,
+    heap_used_bytes: [heap0, heap1],
     traced_measures: tracedMeasures,
     trace_data_lost: lost,
     load_average: [load0, load1],
