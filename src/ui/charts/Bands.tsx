@@ -7,20 +7,20 @@ import { DefaultZIndexes, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer
 import type { ChartRow } from './data';
 
 export interface BandSpec {
-  key: string; // the row key holding [min, max]
+  key: string;
   color: string;
+  band: ArrayLike<number>; // each row's [min, max] in turn, NaN where the line has no point (ChartData.bands)
 }
 
 /** The band's outline: along the maxima left to right, back along the minima (rows in step order). */
-export function bandPath(rows: readonly ChartRow[], key: string, x: (v: number) => number | undefined, y: (v: number) => number | undefined): string {
+export function bandPath(rows: readonly ChartRow[], band: ArrayLike<number>, x: (v: number) => number | undefined, y: (v: number) => number | undefined): string {
   const top: string[] = [];
   const bottom: string[] = [];
-  for (const r of rows) {
-    const b = r[key];
-    if (!Array.isArray(b)) continue;
-    const px = x(r.step as number);
-    const lo = y(b[0]);
-    const hi = y(b[1]);
+  for (let i = 0; i < rows.length; i++) {
+    if (Number.isNaN(band[2 * i])) continue;
+    const px = x(rows[i].step as number);
+    const lo = y(band[2 * i]);
+    const hi = y(band[2 * i + 1]);
     if (px === undefined || lo === undefined || hi === undefined) continue;
     top.push(`${px.toFixed(1)},${hi.toFixed(1)}`);
     bottom.push(`${px.toFixed(1)},${lo.toFixed(1)}`);
@@ -29,16 +29,14 @@ export function bandPath(rows: readonly ChartRow[], key: string, x: (v: number) 
   return `M${top.join('L')}L${bottom.reverse().join('L')}Z`;
 }
 
-/** The lowest minimum and highest maximum of the given bands (null when none has a value). */
-export function bandExtent(rows: readonly ChartRow[], keys: readonly string[]): [number, number] | null {
+/** The lowest minimum and highest maximum of the given bands over rows from..to, inclusive (null when none has a value). */
+export function bandExtent(bands: readonly ArrayLike<number>[], from: number, to: number): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of rows) {
-    for (const k of keys) {
-      const b = r[k];
-      if (!Array.isArray(b)) continue;
-      if (b[0] < lo) lo = b[0];
-      if (b[1] > hi) hi = b[1];
+  for (const band of bands) {
+    for (let i = Math.max(0, from); i <= to && 2 * i + 1 < band.length; i++) {
+      if (band[2 * i] < lo) lo = band[2 * i]; // NaN compares false: rows without a point are skipped
+      if (band[2 * i + 1] > hi) hi = band[2 * i + 1];
     }
   }
   return lo <= hi ? [lo, hi] : null;
@@ -56,7 +54,7 @@ export function Bands({ rows, bands }: { rows: readonly ChartRow[]; bands: reado
       <g className="misstep-bands">
         <defs><clipPath id={clip}><rect x={plot.x} y={plot.y} width={plot.width} height={plot.height} /></clipPath></defs>
         {bands.map((b) => (
-          <path key={b.key} className="misstep-band" data-key={b.key} d={bandPath(rows, b.key, x, y)} fill={b.color} fillOpacity={0.15} stroke="none" clipPath={`url(#${clip})`} />
+          <path key={b.key} className="misstep-band" data-key={b.key} d={bandPath(rows, b.band, x, y)} fill={b.color} fillOpacity={0.15} stroke="none" clipPath={`url(#${clip})`} />
         ))}
       </g>
     </ZIndexLayer>

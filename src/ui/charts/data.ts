@@ -71,21 +71,28 @@ export interface ChartLine {
   key: string; // the line's identity across redraws (run id and metric): what a legend click hides
   dataKey: string; // the drawn value (smoothed for train lines when smoothing is on)
   rawKey: string; // the logged value
-  bandKey: string | null; // [min, max] of the logged values in each bucket (a down-sampled train line)
+  bandKey: string | null; // the key of its band in ChartData.bands (a down-sampled train line)
   smoothed: boolean; // dataKey holds EMA-smoothed values
   name: string;
   color: string;
   dash: string | undefined;
 }
 
-export type ChartRow = Record<string, number | null | [number, number]>;
+export type ChartRow = Record<string, number | null>;
 
 export interface ChartData {
   xKey: string;
+  /**
+   * One row per bucket of steps: the step, each line's drawn value under its dataKey, and (when no row is
+   * down-sampled) its logged value under its rawKey. Only what recharts draws: every number in a row is an
+   * object of its own on the heap, and recharts keeps several versions of every chart's rows.
+   */
   rows: ChartRow[];
   lines: ChartLine[];
   /** Some rows stand for several steps (row.from .. row.step): bands show their logged min and max. */
   downsampled: boolean;
+  /** Per bandKey, each row's logged [min, max] in turn (NaN where the line has no point): 2 x rows numbers. */
+  bands: ReadonlyMap<string, Float64Array>;
 }
 
 export const METRIC_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2'];
@@ -175,6 +182,7 @@ export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly Line
   const downsampled = grid.some((b) => b.to > b.from);
   const sums = raw.map((l) => summarise(l.xs, l.ys, l.drawn, grid));
   const rows: ChartRow[] = [];
+  const kept: number[] = []; // the grid bucket of each row
   grid.forEach((_, b) => {
     let row: ChartRow | null = null;
     let first = Infinity;
@@ -184,16 +192,26 @@ export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly Line
       row ??= { step: p.x };
       row.step = Math.max(row.step as number, p.x);
       first = Math.min(first, p.first);
-      row[line.rawKey] = p.y;
+      if (!downsampled) row[line.rawKey] = p.y; // drawn faintly behind a smoothed line; a down-sampled one has its band
       row[line.dataKey] = p.drawn;
-      if (downsampled && line.bandKey) row[line.bandKey] = [p.min, p.max];
     });
     if (row === null) return;
     if (downsampled) (row as ChartRow).from = first;
     rows.push(row);
+    kept.push(b);
   });
-  if (!downsampled) for (const l of lines) l.bandKey = null;
-  return { xKey: 'step', rows, lines, downsampled };
+  const bands = new Map<string, Float64Array>();
+  lines.forEach((line, li) => {
+    if (!downsampled) line.bandKey = null;
+    if (line.bandKey === null) return;
+    const band = new Float64Array(2 * rows.length).fill(Number.NaN);
+    kept.forEach((b, i) => {
+      const p = sums[li][b];
+      if (p !== null) { band[2 * i] = p.min; band[2 * i + 1] = p.max; }
+    });
+    bands.set(line.bandKey, band);
+  });
+  return { xKey: 'step', rows, lines, downsampled, bands };
 }
 
 /** Pass@k of one eval row, by k ascending. */
@@ -231,7 +249,7 @@ export function buildPassAtKChart(runs: readonly ChartRun[]): ChartData {
       });
     });
   });
-  return { xKey: 'k', rows: [...byK.values()].sort((a, b) => (a.k as number) - (b.k as number)), lines, downsampled: false };
+  return { xKey: 'k', rows: [...byK.values()].sort((a, b) => (a.k as number) - (b.k as number)), lines, downsampled: false, bands: new Map() };
 }
 
 const csvCell = (s: string) => {

@@ -208,13 +208,13 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
   }, [spec.id]);
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
   // the bands are drawn by ../charts/Bands.tsx, outside recharts' items: the y axis takes in their extent here
-  const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color })) : [];
+  const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color, band: data.bands.get(l.bandKey!)! })) : [];
   // Props of the axes keep their identity from one redraw to the next: recharts re-registers an axis whose props
   // changed (a store update in a layout effect), and recomputes everything drawn on that axis. So the domain reads the band's extent through a ref (set here, before the axis computes its domain, and
   // recomputed by recharts whenever the data or the hidden lines change, which is when the extent changes).
   const extent = useRef<[number, number] | null>(null);
-  const zoomed = zoom && brush ? data.rows.slice(brush.startIndex, brush.endIndex + 1) : data.rows; // the rows the brush shows
-  extent.current = bands.length > 0 && !spec.unit ? bandExtent(zoomed, bands.map((b) => b.key)) : null;
+  const [from, to] = zoom && brush ? [brush.startIndex, brush.endIndex] : [0, data.rows.length - 1]; // the rows the brush shows
+  extent.current = bands.length > 0 && !spec.unit ? bandExtent(bands.map((b) => b.band), from, to) : null;
   const bandDomain = useMemo<Domain>(() => [(min) => Math.min(min, extent.current?.[0] ?? min), (max) => Math.max(max, extent.current?.[1] ?? max)], []);
   const yDomain = spec.unit ? unitDomain : data.downsampled ? bandDomain : AUTO;
   const yLabel = useMemo(() => ({ value: axes.y, angle: -90, position: 'insideLeft' as const, offset: 4, fontSize: 11, style: { textAnchor: 'middle' as const } }), [axes.y]);
