@@ -50,6 +50,7 @@ export interface GcFigures {
   count: number;
   max_ms: number; // the longest one, CPU time of the main thread
   total_ms: number;
+  longest_ms: number[]; // the ten longest, longest first, rounded to 0.1 ms
 }
 
 /** One main-thread task: its start (performance.now() of the page), wall and CPU time, and the page's timed work inside it. */
@@ -198,7 +199,7 @@ export function formatLabPage(lp: LabPageFigures): string[] {
   return [
     `main-thread long tasks (> 50 ms), lab page:   ${lp.count}, longest ${f(lp.max_ms, 0)} ms, over ${f(lp.observed_ms / 1000, 1)} s with ${lp.training_steps} training steps (${lp.source})`,
     `  over 50 ms of the main thread's CPU time: ${lp.cpu_long_tasks.count} (longest task ${f(lp.cpu_long_tasks.max_ms, 0)} ms of CPU time; ${lp.cpu_long_tasks.gc_only} garbage collection alone); load average ${lp.load_average.map((l) => f(l, 1)).join(' -> ')} on ${lp.cores} cores`,
-    `  garbage collection on the main thread: ${lp.gc.major.count} major (longest ${f(lp.gc.major.max_ms, 0)} ms, ${f(lp.gc.major.total_ms, 0)} ms in all), ${lp.gc.minor.count} minor (longest ${f(lp.gc.minor.max_ms, 0)} ms, ${f(lp.gc.minor.total_ms, 0)} ms in all); JS heap in use ${(lp.heap_used_bytes[0] / 1e6).toFixed(1)} -> ${(lp.heap_used_bytes[1] / 1e6).toFixed(1)} MB`,
+    `  garbage collection on the main thread (CPU time): ${lp.gc.major.count} major (longest ${lp.gc.major.longest_ms.slice(0, 5).map((x) => f(x, 0)).join(', ')} ms; ${f(lp.gc.major.total_ms, 0)} ms in all), ${lp.gc.minor.count} minor (longest ${f(lp.gc.minor.max_ms, 0)} ms, ${f(lp.gc.minor.total_ms, 0)} ms in all); JS heap in use ${(lp.heap_used_bytes[0] / 1e6).toFixed(1)} -> ${(lp.heap_used_bytes[1] / 1e6).toFixed(1)} MB`,
     `  the lab page's own work: ${f(lp.page_work_ms, 0)} ms (${f(100 * lp.page_work_share, 1)}% of the time), ${f(lp.page_work_ms_per_step, 1)} ms per step, longest piece ${f(lp.longest_page_work_ms, 1)} ms; ` +
       Object.entries(lp.work).map(([k, w]) => `${k} ${w.count}x ${f(w.total_ms, 0)} ms (max ${f(w.max_ms, 1)})`).join(', '),
     `  lab page verdict: ${lp.verdict}`,

@@ -130,7 +130,8 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
       await cdp.detach();
       const gcOf = (name: string): GcFigures => {
         const ms = gcs.filter((e) => e.name === name && `${e.pid}/${e.tid}` === main).map((e) => (e.tdur ?? e.dur ?? 0) / 1000);
-        return { count: ms.length, max_ms: Math.max(0, ...ms), total_ms: ms.reduce((a, b) => a + b, 0) };
+        const longest = [...ms].sort((a, b) => b - a).slice(0, 10).map((x) => Math.round(10 * x) / 10);
+        return { count: ms.length, max_ms: Math.max(0, ...ms), total_ms: ms.reduce((a, b) => a + b, 0), longest_ms: longest };
       };
       return { lost, measures: measures.length, gc: { major: gcOf('MajorGC'), minor: gcOf('MinorGC') }, tasks: tasks.filter((t) => `${t.pid}/${t.tid}` === main).map((t) => ({
         start: Math.round(t.ts / 1000 - (offsetMs ?? 0)),
