@@ -103,9 +103,9 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
   let offsetMs: number | null = null; // trace clock (ms) - performance.now()
   cdp.on('Tracing.dataCollected', ({ value }) => {
     for (const e of value as unknown as TraceEvent[]) {
+      if (e.ph === 'X' && (e.name === 'MajorGC' || e.name === 'MinorGC')) gcs.push(e); // besides what follows (a GC is also a part)
       if (e.name === 'RunTask' && e.ph === 'X' && ((e.dur ?? 0) > LONG_MS * 1000 || (e.tdur ?? 0) > LONG_MS * 1000)) tasks.push(e);
       else if (e.ph === 'X' && PARTS.has(e.name) && (e.dur ?? 0) >= 10_000) parts.push(e);
-      if (e.ph === 'X' && (e.name === 'MajorGC' || e.name === 'MinorGC')) gcs.push(e);
       else if (e.name?.startsWith('misstep:')) {
         main ??= `${e.pid}/${e.tid}`;
         const id = `${e.name}|${e.id2?.local}`;
