@@ -31,7 +31,14 @@ export interface LabPageFigures extends LongTasks {
   work: Record<string, { count: number; total_ms: number; max_ms: number }>;
   long_tasks: { start: number; duration: number }[];
   /** Main-thread tasks over 50 ms of the thread's CPU time (Chromium's trace): the page's own cost, however loaded the machine. */
-  cpu_long_tasks: { count: number; max_ms: number; gc_only: number; tasks: TracedTask[] };
+  cpu_long_tasks: {
+    count: number;
+    max_ms: number;
+    gc_only: number; // tasks in which only the garbage collector worked
+    gc_inside: number; // tasks in which the page's code ran, over 50 ms only with a collection's pause inside
+    page_own: number; // tasks in which the page's own code took over 50 ms of CPU time, collections aside
+    tasks: TracedTask[];
+  };
   /** Every main-thread task over 50 ms of wall or CPU time in the window. */
   traced_tasks: TracedTask[];
   /** Every garbage collection of the main thread's heap in the window (Chromium's trace), by CPU time. */
@@ -58,6 +65,7 @@ export interface TracedTask {
   start: number;
   wall_ms: number;
   cpu_ms: number;
+  gc_ms: number; // CPU time of the garbage collections inside it (Chromium's MajorGC and MinorGC events)
   during: string[]; // the page's timed work (src/ui/perf.ts) inside it
   browser: string[]; // what Chromium did inside it, 10 ms or more each (script entry points, GC, style, layout)
 }
@@ -198,7 +206,7 @@ export function formatLabPage(lp: LabPageFigures): string[] {
   const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(d));
   return [
     `main-thread long tasks (> 50 ms), lab page:   ${lp.count}, longest ${f(lp.max_ms, 0)} ms, over ${f(lp.observed_ms / 1000, 1)} s with ${lp.training_steps} training steps (${lp.source})`,
-    `  over 50 ms of the main thread's CPU time: ${lp.cpu_long_tasks.count} (longest task ${f(lp.cpu_long_tasks.max_ms, 0)} ms of CPU time; ${lp.cpu_long_tasks.gc_only} garbage collection alone); load average ${lp.load_average.map((l) => f(l, 1)).join(' -> ')} on ${lp.cores} cores`,
+    `  over 50 ms of the main thread's CPU time: ${lp.cpu_long_tasks.count} (longest task ${f(lp.cpu_long_tasks.max_ms, 0)} ms of CPU time; ${lp.cpu_long_tasks.gc_only} garbage collection alone, ${lp.cpu_long_tasks.gc_inside} over it only with a collection inside, ${lp.cpu_long_tasks.page_own} with the page's own code over it); load average ${lp.load_average.map((l) => f(l, 1)).join(' -> ')} on ${lp.cores} cores`,
     `  garbage collection on the main thread (CPU time): ${lp.gc.major.count} major (longest ${lp.gc.major.longest_ms.slice(0, 5).map((x) => f(x, 0)).join(', ')} ms; ${f(lp.gc.major.total_ms, 0)} ms in all), ${lp.gc.minor.count} minor (longest ${f(lp.gc.minor.max_ms, 0)} ms, ${f(lp.gc.minor.total_ms, 0)} ms in all); JS heap in use ${(lp.heap_used_bytes[0] / 1e6).toFixed(1)} -> ${(lp.heap_used_bytes[1] / 1e6).toFixed(1)} MB`,
     `  the lab page's own work: ${f(lp.page_work_ms, 0)} ms (${f(100 * lp.page_work_share, 1)}% of the time), ${f(lp.page_work_ms_per_step, 1)} ms per step, longest piece ${f(lp.longest_page_work_ms, 1)} ms; ` +
       Object.entries(lp.work).map(([k, w]) => `${k} ${w.count}x ${f(w.total_ms, 0)} ms (max ${f(w.max_ms, 1)})`).join(', '),

@@ -8,10 +8,13 @@
 //   all of it under a third. These hold by design on any machine, loaded or not.
 // - the charts stay bounded whatever the series length: new data at most once a second, about one drawn
 //   row per 6 pixels of width (the overlays have 3000 steps each).
-// - no main-thread task over 50 ms of the thread's CPU time (Chromium's own trace, labPage.ts) in which the
-//   page's code ran: the page's own cost, which the load of the machine does not inflate. Asserted always.
+// - no main-thread task in which the page's code took over 50 ms of the thread's CPU time (Chromium's own
+//   trace, labPage.ts): the page's own cost, which the load of the machine does not inflate. Asserted always.
 //   Before the fix it failed (tab switches of 220-280 ms of CPU time, chart redraws over 50), so it judges
-//   the page. Pauses of the garbage collector alone are reported, not judged (docs/performance.md).
+//   the page. The collector's pauses are not the code's: a task's CPU time counts the collections inside it
+//   apart (a major one lands in whichever task allocates when the heap is full; one of 32 ms inside a 29 ms
+//   redraw made a 61 ms task). The collector is judged on its own figures: its share of the thread's time,
+//   and its longest pause against a bound well above what it measured (docs/performance.md).
 // - main-thread tasks over 50 ms of wall time (PerformanceObserver 'longtask'): the goal as the issue states
 //   it. A task's wall time counts the time the OS gave to other processes too, so on a loaded machine (CI
 //   shares two cores with the rest of the suite, and SwiftShader's training in the worker competes for
@@ -22,12 +25,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { gcOnly, measureLabPage } from '../../src/bench/node/labPage';
+import { measureLabPage, pageLong } from '../../src/bench/node/labPage';
 import { formatLabPage, type LabPageFigures } from '../../src/bench/report';
 import { readPngText } from '../../src/ui/charts/exportChart';
 import { OUTPUT, screenshot, useLab } from './harness';
 
 const lab = useLab(undefined, undefined, 240_000);
+
+// The collector's bounds. Measured (docs/performance.md): most collections under 25 ms, one of 39-68 ms a
+// minute (V8's memory reducer compacting the heap), all of them together 0.7% of the window.
+const GC_SHARE_MAX = 0.03;
+const GC_PAUSE_MAX_MS = 120;
 
 const PHASES: [tab: 'Charts' | 'Inspector' | 'Runs', seconds: number][] = [['Charts', 25], ['Inspector', 12], ['Runs', 12], ['Charts', 12]];
 
@@ -88,11 +96,16 @@ describe('the lab page while training', { timeout: 600_000 }, () => {
     for (const d of drawn) expect(d.rows).toBeLessThanOrEqual(Math.max(40, Math.ceil(d.width / 6)) + 2);
   });
 
-  it("no main-thread task over 50 ms of CPU time in which the page's code ran, on any machine", () => {
+  it("no main-thread task in which the page's code took over 50 ms of CPU time, on any machine", () => {
     console.log(lp.verdict);
-    // a pause of the garbage collector alone (a major GC of the heap the overlays fill, once a minute or so)
-    // is reported in the verdict and docs/performance.md, not judged here: no code of the page's runs in it
-    expect(lp.cpu_long_tasks.tasks.filter((t) => !gcOnly(t))).toEqual([]);
+    // the collector's pauses, alone or inside a task of the page's, are judged in the next test
+    expect(lp.cpu_long_tasks.tasks.filter(pageLong)).toEqual([]);
+  });
+
+  it("the garbage collector's pauses stay bounded: a small share of the thread's time, no pause over 120 ms", () => {
+    const gcMs = lp.gc.major.total_ms + lp.gc.minor.total_ms;
+    expect(gcMs / lp.observed_ms).toBeLessThan(GC_SHARE_MAX);
+    expect(Math.max(lp.gc.major.max_ms, lp.gc.minor.max_ms)).toBeLessThan(GC_PAUSE_MAX_MS);
   });
 
   it('no main-thread task over 50 ms after the first paint, and no piece of work over 50 ms, on a quiet machine', () => {

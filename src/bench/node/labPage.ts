@@ -137,6 +137,7 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
         start: Math.round(t.ts / 1000 - (offsetMs ?? 0)),
         wall_ms: Math.round((t.dur ?? 0) / 1000),
         cpu_ms: Math.round((t.tdur ?? 0) / 1000),
+        gc_ms: Math.round(gcs.filter((g) => g.pid === t.pid && g.tid === t.tid && g.ts >= t.ts && g.ts < t.ts + (t.dur ?? 0)).reduce((n, g) => n + (g.tdur ?? g.dur ?? 0), 0) / 1000),
         during: measures.filter((m) => m.to > t.ts && m.from < t.ts + (t.dur ?? 0)).map((m) => m.what),
         browser: parts.filter((p) => p.pid === t.pid && p.tid === t.tid && p.ts >= t.ts && p.ts < t.ts + (t.dur ?? 0))
           .map((p) => `${p.name}${p.args?.data?.functionName ? ` ${p.args.data.functionName}` : ''} ${Math.round((p.dur ?? 0) / 1000)} ms`),
@@ -147,6 +148,14 @@ async function traceMainThread(page: Page): Promise<{ stop(): Promise<{ tasks: T
 
 /** A task in which only the JS engine's garbage collector worked (no script of the page's, no timed work). */
 export const gcOnly = (t: TracedTask): boolean => t.during.length === 0 && t.browser.length > 0 && t.browser.every((b) => /^(Major|Minor)GC /.test(b));
+
+/**
+ * A task in which the page's code ran and took over 50 ms of CPU time itself: the task's CPU time less the
+ * collector's pauses inside it. A collection lands in whatever task is allocating when the heap reaches its
+ * limit (a 32 ms one inside a 29 ms chart redraw made a 61 ms task); its pause follows the whole heap, not
+ * the task, and is reported apart (`LabPageFigures.gc`, and `gc_inside` in the verdict).
+ */
+export const pageLong = (t: TracedTask): boolean => !gcOnly(t) && t.cpu_ms - t.gc_ms > LONG_MS;
 
 /** Drive the lab at `url` in `page` (a fresh profile) as LabPageOptions says, and return its figures. */
 export async function measureLabPage(page: Page, url: string, o: LabPageOptions): Promise<LabPageFigures> {
@@ -220,12 +229,15 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
   const longest = count ? Math.max(...snap.longTasks.map((t) => t.duration)) : 0;
   const cpuMax = Math.max(0, ...traced.map((t) => t.cpu_ms));
   const gc = cpuLong.filter(gcOnly).length;
-  const own = `${cpuLong.length} task${cpuLong.length === 1 ? '' : 's'} over ${LONG_MS} ms of main-thread CPU time (longest ${cpuMax} ms${gc ? `; ${gc} of them garbage collection alone` : ''})`;
+  const pageOwn = cpuLong.filter(pageLong);
+  const gcInside = cpuLong.length - gc - pageOwn.length; // over 50 ms only with a collection's pause inside
+  const own = `${cpuLong.length} task${cpuLong.length === 1 ? '' : 's'} over ${LONG_MS} ms of main-thread CPU time (longest ${cpuMax} ms${gc ? `; ${gc} of them garbage collection alone` : ''}` +
+    `${gcInside ? `; ${gcInside} over it only with a collection inside` : ''}); ${pageOwn.length} in which the page's own code took over ${LONG_MS} ms, collections aside`;
   const verdict = quiet
     ? count === 0 && cpuLong.length === 0 ? `goal met: 0 long tasks on a quiet machine (load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${cores} cores)`
       : `goal NOT met: ${count} long tasks (longest ${longest} ms) on a quiet machine (load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${cores} cores); ${own}`
     : `machine busy (load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${cores} cores): its ${count} wall-clock long tasks measure the machine as much as the page, so the goal is judged on the page's own CPU time: ` +
-      `${own}: ${lost ? 'not judged (the trace lost events)' : cpuLong.length === 0 ? 'met' : 'NOT met'}`;
+      `${own}: ${lost ? 'not judged (the trace lost events)' : cpuLong.length === 0 ? 'met' : pageOwn.length === 0 ? 'NOT met, by the collector alone' : 'NOT met'}`;
   return {
     source: `lab page main thread (${LAB_EXPERIMENT.slice(1, 40)}…, 4 overlaid runs of ${o.overlaySteps} steps; tabs ${o.phases.map(([t, s]) => `${t} ${s} s`).join(', ')})`,
     count,
@@ -240,7 +252,7 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
     longest_page_work_ms: Math.max(0, ...Object.values(snap.work).map((w) => w.maxMs)),
     work,
     long_tasks: snap.longTasks,
-    cpu_long_tasks: { count: cpuLong.length, max_ms: cpuMax, gc_only: gc, tasks: cpuLong },
+    cpu_long_tasks: { count: cpuLong.length, max_ms: cpuMax, gc_only: gc, gc_inside: gcInside, page_own: pageOwn.length, tasks: cpuLong },
     traced_tasks: traced,
     gc: gcFigures,
     heap_used_bytes: [heap0, heap1],
