@@ -46,6 +46,16 @@ const chart = (id: string) => `section[data-chart="${id}"]`;
 const chartDraws = (page: Page) =>
   page.evaluate(() => (window as unknown as { __misstepPerf: { work: Record<string, { count: number }> } }).__misstepPerf.work['chart-draw']?.count ?? 0);
 
+/** Hover a chart's plot at `at` (a share of its width) and return its hover box's label, e.g. "steps 1780–1809". */
+async function hoverAt(page: Page, id: string, at: number): Promise<string> {
+  const plot = (await page.locator(`${chart(id)} .recharts-cartesian-grid`).boundingBox())!;
+  await page.mouse.move(plot.x + plot.width * at, plot.y + plot.height / 2);
+  const label = page.locator(`${chart(id)} .chart-hover .chart-hover-label`);
+  await label.waitFor({ timeout: 10_000 });
+  return (await label.textContent())!;
+}
+const lastStep = (label: string) => Number(/(\d+)$/.exec(label)![1]);
+
 /** Drag the left handle of a chart's brush to `to` (a share of the brush's width), in `moves` moves `pauseMs` apart. */
 async function dragBrush(page: Page, id: string, to: number, moves: number, pauseMs: number): Promise<void> {
   const slide = page.locator(`${chart(id)} .recharts-brush-traveller`).first();
@@ -130,7 +140,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     const titled = await page.$$eval('section[data-chart]', (els) => els.filter((e) => Number(e.getAttribute('data-drawn')) > 0).map((e) => e.querySelectorAll('.recharts-label').length));
     expect(titled.length).toBeGreaterThanOrEqual(8);
     for (const n of titled) expect(n).toBe(2);
-    const legend = await page.locator(`${chart('reward')} .recharts-legend-item-text`).allTextContents();
+    const legend = await page.locator(`${chart('reward')} .chart-legend-text`).allTextContents();
     expect(legend).toHaveLength(10); // 5 runs x observed, clean
     expect(new Set(legend).size).toBe(10);
     for (let i = 1; i <= 4; i++) expect(legend.filter((t) => t.includes(`#${i} (imported)`))).toHaveLength(2);
@@ -146,17 +156,31 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
 
   it('a legend click hides its line and a second click shows it again', async () => {
     const { page } = lab.b;
-    const curves = () => page.locator(`${chart('reward')} path.recharts-line-curve`).count();
+    const curves = () => page.locator(`${chart('reward')} path.misstep-line`).count();
     const areas = () => page.locator(`${chart('reward')} path.misstep-band`).count();
     const [c0, a0] = [await curves(), await areas()];
-    const entry = page.locator(`${chart('reward')} .recharts-legend-item`).filter({ hasText: /#2 \(imported\)\u2069?: clean$/ });
+    const entry = page.locator(`${chart('reward')} .chart-legend-item`).filter({ hasText: /#2 \(imported\)\u2069?: clean$/ });
     await entry.click();
     await expect.poll(curves).toBe(c0 - 1);
     await expect.poll(areas).toBe(a0 - 1); // its faint band goes with it
-    expect(await entry.getAttribute('class')).toContain('inactive');
-    expect(await page.locator(`${chart('entropy')} .recharts-legend-item.inactive`).count()).toBe(0); // one chart's legend
+    expect(await entry.getAttribute('aria-pressed')).toBe('false');
+    expect(await page.locator(`${chart('entropy')} .chart-legend-item.off`).count()).toBe(0); // one chart's legend
     await entry.click();
     await expect.poll(curves).toBe(c0);
+  });
+
+  it("hovering a chart shows the step and each shown line's value there", async () => {
+    const { page } = lab.b;
+    const label = await hoverAt(page, 'reward', 0.6);
+    expect(label).toMatch(/^steps? \d+(–\d+)?$/);
+    expect(lastStep(label)).toBeGreaterThan(1400); // 60% of the way along steps 1..3000
+    expect(lastStep(label)).toBeLessThan(2300);
+    const hover = page.locator(`${chart('reward')} .chart-hover`);
+    const values = await hover.locator('li').allTextContents();
+    expect(values.length).toBeGreaterThanOrEqual(8); // the four overlaid runs' two lines at least (3000 steps each)
+    for (const v of values) expect(v).toMatch(/: -?\d+\.\d{3}$/);
+    await page.mouse.move(0, 0);
+    await expect.poll(() => hover.count()).toBe(0);
   });
 
   it('the brush zooms every chart to one step range', { timeout: 240_000 }, async () => {
@@ -176,6 +200,11 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     const ticks = async (id: string) => (await page.locator(`${chart(id)} .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`).allTextContents()).map(Number);
     await expect.poll(async () => (await ticks('entropy')).every((x) => x >= from - 1 && x <= to + 1), { timeout: 90_000 }).toBe(true);
     expect((await ticks('entropy')).length).toBeGreaterThan(1);
+    // hovering the zoomed chart names a step inside the range (the hover box finds its row by step)
+    const hovered = lastStep(await hoverAt(page, 'reward', 0.5));
+    expect(hovered).toBeGreaterThanOrEqual(from);
+    expect(hovered).toBeLessThanOrEqual(to);
+    await page.mouse.move(0, 0);
     await screenshot(page, '11-zoomed');
     await page.getByRole('button', { name: 'Show all steps' }).click();
     await expect.poll(async () => Math.min(...(await ticks('entropy'))), { timeout: 90_000 }).toBeLessThan(from);
@@ -226,7 +255,7 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     for (const id of below) {
       if ((await page.locator(`${chart(id!)} .chart-empty`).count()) > 0) continue;
       drawnBelow.push(id!);
-      expect(await page.locator(`${chart(id!)} path.recharts-line-curve`).count(), id!).toBeGreaterThan(0);
+      expect(await page.locator(`${chart(id!)} path.misstep-line`).count(), id!).toBeGreaterThan(0);
     }
     expect(drawnBelow.length).toBeGreaterThan(2); // precondition: charts with data below the fold
     await page.screenshot({ path: join(OUTPUT, '12-full-page.png'), fullPage: true });

@@ -26,7 +26,7 @@ describe('without WebGPU, narrow, offline', { timeout: 300_000 }, () => {
     await screenshot(page, '08-narrow-cpu');
     await page.getByRole('tab', { name: 'Charts' }).scrollIntoViewIfNeeded();
     await page.getByRole('heading', { name: 'Observed vs clean reward' }).scrollIntoViewIfNeeded();
-    await page.locator('section[data-chart="passk"] path.recharts-curve').first().waitFor({ timeout: 30_000 });
+    await page.locator('section[data-chart="passk"] path.misstep-line').first().waitFor({ timeout: 30_000 });
     await page.waitForTimeout(2500); // charts redraw one at a time, at most once a second
     await screenshot(page, '09-narrow-charts');
     await page.getByRole('tab', { name: 'Learn' }).click();

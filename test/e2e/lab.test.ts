@@ -13,7 +13,7 @@ const EXPERIMENT = '?preset=denoise&model=micro&promptsPerStep=2&groupSize=2&den
 
 const lab = useLab();
 
-const curve = (chart: string) => `section[data-chart="${chart}"] path.recharts-curve`;
+const curve = (chart: string) => `section[data-chart="${chart}"] path.misstep-line`;
 const hasCurve = (chart: string) =>
   lab.b.page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((p) => (p.getAttribute('d') ?? '').length > 10), curve(chart), { timeout: 60_000 });
 
@@ -125,7 +125,7 @@ describe('the lab in the browser', { timeout: 600_000 }, () => {
     await screenshot(page, '04-runs');
     await page.getByRole('tab', { name: 'Charts' }).click();
     await hasCurve('reward');
-    await expect.poll(() => page.locator('section[data-chart="reward"] .recharts-legend-item').count(), { timeout: 30_000 }).toBe(4); // charts take new data once a second, one at a time
+    await expect.poll(() => page.locator('section[data-chart="reward"] .chart-legend-item').count(), { timeout: 30_000 }).toBe(4); // charts take new data once a second, one at a time
     await screenshot(page, '05-compare');
 
     await page.getByRole('tab', { name: 'Runs' }).click();

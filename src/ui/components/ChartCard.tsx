@@ -1,13 +1,16 @@
-// One chart under a heading that names it: axis titles, the logged values faint behind the smoothed line,
-// a legend whose entries hide and show their line, a brush that zooms every chart to a step range (one
+// One chart under a heading that names it: axis titles, the logged values faint behind the smoothed line
+// (lines and bands drawn by ../charts/Curves.tsx and ../charts/Bands.tsx on recharts' frame), a legend
+// whose entries hide and show their line, a brush that zooms every chart to a step range (one
 // store field), hover values, and PNG / CSV export. The chart's data is built and drawn in a task of its
 // own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts).
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { Brush, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from 'recharts';
+import { Brush, CartesianGrid, ComposedChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { bandExtent, Bands } from '../charts/Bands';
+import { Curves, curvesOf, valueExtent, yDomain } from '../charts/Curves';
+import { ChartLegend, HoverValues } from '../charts/LineKey';
 import type { ChartSpec } from '../charts/catalog';
-import { buildPassAtKChart, buildSeriesChart, type ChartData, type ChartRun } from '../charts/data';
+import { buildPassAtKChart, buildSeriesChart, type ChartData, type ChartRow, type ChartRun } from '../charts/data';
 import { rangeIndexes, type StepRange } from '../charts/downsample';
 import { exportCsv, exportPng } from '../charts/exportChart';
 import { axisTitles, exportLines, hiddenKey, toggleHidden } from '../charts/legend';
@@ -75,17 +78,11 @@ const OFFSCREEN_MS = 10_000;
 const PX_PER_POINT = 6;
 const BRUSH_SETTLE_MS = 250;
 
-const fmt = (v: unknown): string => (typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3)) : Array.isArray(v) ? v.map(fmt).join(' – ') : String(v));
-type Domain = [(min: number) => number, (max: number) => number];
-const unitDomain: Domain = [(min) => Math.min(0, min), (max) => Math.max(1, max)];
-const AUTO: ['auto', 'auto'] = ['auto', 'auto'];
-const fmtTick = (v: number) => fmt(v);
-const kLabel = (k: unknown) => `k = ${k}`;
-const stepLabel = (x: unknown, payload: readonly { payload?: { from?: unknown } }[]) => {
-  const from = payload?.[0]?.payload?.from;
-  return typeof from === 'number' && from !== x ? `steps ${from}–${x}` : `step ${x}`;
-};
-const LEGEND_STYLE = { fontSize: 12, cursor: 'pointer' };
+const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(3));
+const kLabel = (row: ChartRow) => `k = ${row.k}`;
+const stepLabel = (row: ChartRow) => (typeof row.from === 'number' && row.from !== row.step ? `steps ${row.from}–${row.step}` : `step ${row.step}`);
+/** recharts shows its tooltip box only when it has entries of its own; the lines are not its items, so the content decides. */
+const HOVER_STYLE = { visibility: 'visible' as const, zIndex: 2 };
 
 interface Target {
   runs: ChartRun[];
@@ -97,10 +94,6 @@ interface Target {
 function build(spec: ChartSpec, t: Target, maxPoints: number): ChartData {
   return spec.kind === 'passAtK' ? buildPassAtKChart(t.runs) : buildSeriesChart(t.runs, spec.lines, t.smoothing, { maxPoints, zoom: t.zoom });
 }
-
-/** Legend rows the chart needs at `width` (recharts lays entries out in rows). */
-const legendRows = (names: string[], width: number) =>
-  Math.max(1, Math.ceil(names.reduce((w, n) => w + 34 + 6.5 * n.length, 0) / Math.max(200, width - 20)));
 
 function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const box = useRef<HTMLDivElement>(null);
@@ -183,7 +176,7 @@ interface PlotProps {
   hidden: string; // this chart's hidden keys, one a line (a string, so an unchanged set compares equal)
 }
 
-/** The recharts tree: redrawn only when what it draws changes (not when the card merely re-renders). */
+/** The chart: redrawn only when what it draws changes (not when the card merely re-renders). */
 const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) {
   const series = spec.kind === 'series';
   const axes = axisTitles(spec);
@@ -200,51 +193,41 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
     if (settle.current) clearTimeout(settle.current);
     settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
   };
-  const lines = useRef(data.lines);
-  lines.current = data.lines;
-  const onLegend = useMemo(() => (entry: { dataKey?: unknown }) => {
-    const line = lines.current.find((l) => l.dataKey === entry.dataKey);
-    if (line) labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, line.key)) }));
-  }, [spec.id]);
+  const onToggle = (key: string) => labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, key)) }));
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
-  // the bands are drawn by ../charts/Bands.tsx, outside recharts' items: the y axis takes in their extent here
+  const curves = curvesOf(data.lines, { rawDrawn: !data.downsampled, dots: data.rows.length <= 24, hidden: isHidden });
   const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color, band: data.bands.get(l.bandKey!)! })) : [];
-  // Props of the axes keep their identity from one redraw to the next: recharts re-registers an axis whose props
-  // changed (a store update in a layout effect), and recomputes everything drawn on that axis. So the domain reads the band's extent through a ref (set here, before the axis computes its domain, and
-  // recomputed by recharts whenever the data or the hidden lines change, which is when the extent changes).
-  const extent = useRef<[number, number] | null>(null);
-  const [from, to] = zoom && brush ? [brush.startIndex, brush.endIndex] : [0, data.rows.length - 1]; // the rows the brush shows
-  extent.current = bands.length > 0 && !spec.unit ? bandExtent(bands.map((b) => b.band), from, to) : null;
-  const bandDomain = useMemo<Domain>(() => [(min) => Math.min(min, extent.current?.[0] ?? min), (max) => Math.max(max, extent.current?.[1] ?? max)], []);
-  const yDomain = spec.unit ? unitDomain : data.downsampled ? bandDomain : AUTO;
+  // the y axis spans what is drawn over the rows the brush shows: the curves, and the bands' min and max
+  const [from, to] = zoom && brush ? [brush.startIndex, brush.endIndex] : [0, data.rows.length - 1];
+  const drawnExtent = [valueExtent(data.rows, curves.map((c) => c.valueKey), from, to), bandExtent(bands.map((b) => b.band), from, to)]
+    .filter((e): e is [number, number] => e !== null);
+  const [y0, y1] = yDomain(drawnExtent.length ? [Math.min(...drawnExtent.map((e) => e[0])), Math.max(...drawnExtent.map((e) => e[1]))] : null, spec.unit === true);
+  // an axis whose props changed is registered again with recharts' store: only when the domain did
+  const y = useMemo<[number, number]>(() => [y0, y1], [y0, y1]);
   const yLabel = useMemo(() => ({ value: axes.y, angle: -90, position: 'insideLeft' as const, offset: 4, fontSize: 11, style: { textAnchor: 'middle' as const } }), [axes.y]);
-  const height = HEIGHT + 20 * (legendRows(data.lines.map((l) => l.name), width) - 1) + (series ? BRUSH : 0);
+  const height = HEIGHT - 24 + (series ? BRUSH : 0);
   return (
-    <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
-      <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
-      {spec.kind === 'passAtK' ? (
-        <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
-          tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
-      ) : (
-        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
-          label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
-      )}
-      <YAxis fontSize={11} domain={yDomain} tickFormatter={fmtTick} width={62} label={yLabel} />
-      <Tooltip formatter={fmt} isAnimationActive={false} labelFormatter={spec.kind === 'passAtK' ? kLabel : stepLabel} />
-      {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
-      {data.lines.map((l) => !data.downsampled && l.smoothed ? (
-        <Line key={`${l.key}|raw`} dataKey={l.rawKey} name={`${l.name} (logged)`} stroke={l.color} strokeOpacity={0.25} strokeWidth={1}
-          legendType="none" tooltipType="none" hide={isHidden(l.key)} dot={false} activeDot={false} type="linear" connectNulls isAnimationActive={false} />
-      ) : null)}
-      {data.lines.map((l) => (
-        <Line key={l.key} dataKey={l.dataKey} name={l.name} stroke={l.color} strokeDasharray={l.dash} strokeWidth={1.6} hide={isHidden(l.key)}
-          dot={data.rows.length <= 24 ? { r: 2 } : false} type="linear" connectNulls isAnimationActive={false} />
-      ))}
-      <Legend verticalAlign="bottom" iconType="plainline" wrapperStyle={LEGEND_STYLE} onClick={onLegend} />
-      {series && brush && data.rows.length > 2 && (
-        <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
-      )}
-    </ComposedChart>
+    <>
+      <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
+        <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
+        {spec.kind === 'passAtK' ? (
+          <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
+            tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+        ) : (
+          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
+            label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+        )}
+        <YAxis type="number" fontSize={11} domain={y} allowDataOverflow tickFormatter={fmt} width={62} label={yLabel} />
+        <Tooltip isAnimationActive={false} wrapperStyle={HOVER_STYLE}
+          content={(p) => <HoverValues active={p.active} label={p.label} xKey={data.xKey} rows={data.rows} lines={data.lines} hidden={isHidden} xLabel={spec.kind === 'passAtK' ? kLabel : stepLabel} fmt={fmt} />} />
+        {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
+        <Curves rows={data.rows} xKey={data.xKey} curves={curves} />
+        {series && brush && data.rows.length > 2 && (
+          <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
+        )}
+      </ComposedChart>
+      <ChartLegend lines={data.lines} hidden={isHidden} onToggle={onToggle} />
+    </>
   );
 });
 
