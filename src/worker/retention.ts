@@ -39,5 +39,15 @@ export function keptStepCount(steps: number, r: TraceRetention): number {
   return recent + (older >= 0 ? Math.floor(older / r.keepEvery) + 1 : 0);
 }
 
-/** Bytes a trace row takes as stored (its JSON text, UTF-8; the traces are ASCII). */
-export const traceBytes = (t: TraceRow): number => JSON.stringify(t).length;
+const sizes = new WeakMap<TraceRow, number>();
+
+/**
+ * Bytes a trace row takes as stored (its JSON text, UTF-8; the traces are ASCII). Rows never change once
+ * made, so each is measured once: the inspector sums every kept row with each batch, and serialising them all
+ * again was its largest allocation (about 20 MB in 12 s with four runs overlaid; docs/performance.md).
+ */
+export function traceBytes(t: TraceRow): number {
+  let n = sizes.get(t);
+  if (n === undefined) sizes.set(t, (n = JSON.stringify(t).length));
+  return n;
+}

@@ -1,7 +1,7 @@
 // Which steps' traces a run keeps: all of the last N, one in K before that.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TraceRow } from '../../src/run/records';
-import { checkRetention, keepsStep, keptStepCount, retainTraces } from '../../src/worker/retention';
+import { checkRetention, keepsStep, keptStepCount, retainTraces, traceBytes } from '../../src/worker/retention';
 
 const row = (step: number) => ({ step, group: 0 }) as TraceRow;
 
@@ -31,5 +31,19 @@ describe('trace retention', () => {
     expect(() => checkRetention({ keepLast: 0, keepEvery: 10 })).toThrow(/keepLast/);
     expect(() => checkRetention({ keepLast: 5, keepEvery: 1.5 })).toThrow(/keepEvery/);
     expect(checkRetention({ keepLast: 5, keepEvery: 10 })).toEqual({ keepLast: 5, keepEvery: 10 });
+  });
+
+  it("a row's stored size is its JSON text's length, measured once per row (rows never change)", () => {
+    const a = { ...row(3), text: 'x'.repeat(40) } as TraceRow;
+    const size = JSON.stringify(a).length;
+    const spy = vi.spyOn(JSON, 'stringify');
+    try {
+      expect(traceBytes(a)).toBe(size);
+      expect(traceBytes(a)).toBe(size);
+      expect(traceBytes({ ...a })).toBe(size); // another row: measured on its own
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
