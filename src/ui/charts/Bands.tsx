@@ -12,25 +12,21 @@ export interface BandSpec {
   band: ArrayLike<number>; // each row's [min, max] in turn, NaN where the line has no point (ChartData.bands)
 }
 
-/**
- * The band's outline: along the maxima left to right, back along the minima (rows in step order). Built by
- * concatenation, not arrays of pieces joined: a chart redraw builds every path again, and these strings were
- * the page's largest allocation while charts redraw (docs/performance.md).
- */
+/** The band's outline: along the maxima left to right, back along the minima (rows in step order). */
 export function bandPath(rows: readonly ChartRow[], band: ArrayLike<number>, x: (v: number) => number | undefined, y: (v: number) => number | undefined): string {
-  let top = '';
-  let bottom = '';
+  const top: string[] = [];
+  const bottom: string[] = [];
   for (let i = 0; i < rows.length; i++) {
     if (Number.isNaN(band[2 * i])) continue;
     const px = x(rows[i].step as number);
     const lo = y(band[2 * i]);
     const hi = y(band[2 * i + 1]);
     if (px === undefined || lo === undefined || hi === undefined) continue;
-    const sx = px.toFixed(1);
-    top += (top ? 'L' : 'M') + sx + ',' + hi.toFixed(1);
-    bottom = 'L' + sx + ',' + lo.toFixed(1) + bottom;
+    top.push(`${px.toFixed(1)},${hi.toFixed(1)}`);
+    bottom.push(`${px.toFixed(1)},${lo.toFixed(1)}`);
   }
-  return top ? top + bottom + 'Z' : '';
+  if (top.length === 0) return '';
+  return `M${top.join('L')}L${bottom.reverse().join('L')}Z`;
 }
 
 /** The lowest minimum and highest maximum of the given bands over rows from..to, inclusive (null when none has a value). */

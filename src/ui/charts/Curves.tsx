@@ -23,16 +23,16 @@ type Scale = (v: number) => number | undefined;
 
 /** The line's path through the rows that have a value for it (gaps are joined, as recharts' connectNulls did). */
 export function linePath(rows: readonly ChartRow[], xKey: string, valueKey: string, x: Scale, y: Scale): string {
-  let d = ''; // concatenated, not pieces joined: every redraw builds every path again (see bandPath)
+  const points: string[] = [];
   for (const row of rows) {
     const v = row[valueKey];
     if (v === null || v === undefined || !Number.isFinite(v)) continue;
     const px = x(row[xKey] as number);
     const py = y(v);
     if (px === undefined || py === undefined) continue;
-    d += (d ? 'L' : 'M') + px.toFixed(1) + ',' + py.toFixed(1);
+    points.push(`${px.toFixed(1)},${py.toFixed(1)}`);
   }
-  return d;
+  return points.length ? `M${points.join('L')}` : '';
 }
 
 /** The lowest and highest value of `keys` over rows from..to, inclusive (null when none has a value). */
