@@ -2,9 +2,9 @@
 // chart's own axis scales. A recharts <Area> per band did the same at about twice the cost of the line it
 // sits behind (each Area registers with the chart's store, builds label entries for every point, and draws
 // two curves): with five runs overlaid, the bands were over half of a chart's redraw (docs/performance.md).
-import { useId } from 'react';
-import { DefaultZIndexes, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer } from 'recharts';
+import { DefaultZIndexes } from 'recharts';
 import type { ChartRow } from './data';
+import { PlotLayer } from './PlotLayer';
 
 export interface BandSpec {
   key: string;
@@ -44,19 +44,10 @@ export function bandExtent(bands: readonly ArrayLike<number>[], from: number, to
 
 /** Child of a recharts chart: the bands, under the lines, clipped to the plot area. */
 export function Bands({ rows, bands }: { rows: readonly ChartRow[]; bands: readonly BandSpec[] }) {
-  const x = useXAxisScale();
-  const y = useYAxisScale();
-  const plot = usePlotArea();
-  const clip = `band-clip-${useId().replace(/:/g, '')}`;
-  if (!x || !y || !plot || bands.length === 0) return null;
+  if (bands.length === 0) return null;
   return (
-    <ZIndexLayer zIndex={DefaultZIndexes.area}>
-      <g className="misstep-bands">
-        <defs><clipPath id={clip}><rect x={plot.x} y={plot.y} width={plot.width} height={plot.height} /></clipPath></defs>
-        {bands.map((b) => (
-          <path key={b.key} className="misstep-band" data-key={b.key} d={bandPath(rows, b.band, x, y)} fill={b.color} fillOpacity={0.15} stroke="none" clipPath={`url(#${clip})`} />
-        ))}
-      </g>
-    </ZIndexLayer>
+    <PlotLayer zIndex={DefaultZIndexes.area} className="misstep-bands" pad={0} draw={(x, y, clip) => bands.map((b) => (
+      <path key={b.key} className="misstep-band" data-key={b.key} d={bandPath(rows, b.band, x, y)} fill={b.color} fillOpacity={0.15} stroke="none" clipPath={`url(#${clip})`} />
+    ))} />
   );
 }

@@ -3,9 +3,9 @@
 // recharts <Line> mounts about 150 React components and keeps its points in several cached versions, and
 // with four runs overlaid a chart had ten of them (docs/performance.md, "The lab page"). So the y domain
 // is computed here too (`yDomain`), from what is drawn.
-import { getNiceTickValues, DefaultZIndexes, usePlotArea, useXAxisScale, useYAxisScale, ZIndexLayer } from 'recharts';
-import { useId } from 'react';
+import { DefaultZIndexes, getNiceTickValues } from 'recharts';
 import type { ChartLine, ChartRow } from './data';
+import { PlotLayer, type Scale } from './PlotLayer';
 
 /** A line as drawn: its value key in the rows, and how it looks. */
 export interface CurveSpec {
@@ -18,8 +18,6 @@ export interface CurveSpec {
   dots: boolean;
   faint: boolean; // the logged values behind a smoothed line
 }
-
-type Scale = (v: number) => number | undefined;
 
 /** The line's path through the rows that have a value for it (gaps are joined, as recharts' connectNulls did). */
 export function linePath(rows: readonly ChartRow[], xKey: string, valueKey: string, x: Scale, y: Scale): string {
@@ -69,30 +67,21 @@ export function curvesOf(lines: readonly ChartLine[], opts: { rawDrawn: boolean;
   return [...faint, ...shown.map((l) => ({ key: l.key, valueKey: l.dataKey, color: l.color, width: 1.6, opacity: 1, dash: l.dash, dots: opts.dots, faint: false }))];
 }
 
-/** Child of a recharts chart: the curves, above the bands, clipped to the plot area. */
+/** Child of a recharts chart: the curves, above the bands, clipped to the plot area (and 3 pixels around it). */
 export function Curves({ rows, xKey, curves }: { rows: readonly ChartRow[]; xKey: string; curves: readonly CurveSpec[] }) {
-  const x = useXAxisScale();
-  const y = useYAxisScale();
-  const plot = usePlotArea();
-  const clip = `curve-clip-${useId().replace(/:/g, '')}`;
-  if (!x || !y || !plot || curves.length === 0) return null;
+  if (curves.length === 0) return null;
   return (
-    <ZIndexLayer zIndex={DefaultZIndexes.line}>
-      <g className="misstep-curves">
-        <defs><clipPath id={clip}><rect x={plot.x - 3} y={plot.y - 3} width={plot.width + 6} height={plot.height + 6} /></clipPath></defs>
-        {curves.map((c) => (
-          <g key={c.key} clipPath={`url(#${clip})`}>
-            <path className={c.faint ? 'misstep-raw' : 'misstep-line'} data-key={c.key} d={linePath(rows, xKey, c.valueKey, x, y)} fill="none" stroke={c.color}
-              strokeWidth={c.width} strokeOpacity={c.opacity} strokeDasharray={c.dash} strokeLinejoin="round" />
-            {c.dots && rows.map((r, i) => {
-              const v = r[c.valueKey];
-              const px = typeof v === 'number' ? x(r[xKey] as number) : undefined;
-              const py = typeof v === 'number' ? y(v) : undefined;
-              return px === undefined || py === undefined ? null : <circle key={i} cx={px} cy={py} r={2} fill="#fff" stroke={c.color} strokeWidth={1.4} />;
-            })}
-          </g>
-        ))}
+    <PlotLayer zIndex={DefaultZIndexes.line} className="misstep-curves" pad={3} draw={(x, y, clip) => curves.map((c) => (
+      <g key={c.key} clipPath={`url(#${clip})`}>
+        <path className={c.faint ? 'misstep-raw' : 'misstep-line'} data-key={c.key} d={linePath(rows, xKey, c.valueKey, x, y)} fill="none" stroke={c.color}
+          strokeWidth={c.width} strokeOpacity={c.opacity} strokeDasharray={c.dash} strokeLinejoin="round" />
+        {c.dots && rows.map((r, i) => {
+          const v = r[c.valueKey];
+          const px = typeof v === 'number' ? x(r[xKey] as number) : undefined;
+          const py = typeof v === 'number' ? y(v) : undefined;
+          return px === undefined || py === undefined ? null : <circle key={i} cx={px} cy={py} r={2} fill="#fff" stroke={c.color} strokeWidth={1.4} />;
+        })}
       </g>
-    </ZIndexLayer>
+    ))} />
   );
 }
