@@ -212,10 +212,10 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
         {spec.kind === 'passAtK' ? (
           <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
-            tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+            tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 3, fontSize: 11 }} />
         ) : (
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
-            label={{ value: axes.x, position: 'insideBottom', offset: 0, fontSize: 11 }} />
+            label={{ value: axes.x, position: 'insideBottom', offset: 3, fontSize: 11 }} />
         )}
         <YAxis type="number" fontSize={11} domain={y} allowDataOverflow tickFormatter={fmt} width={62} label={yLabel} />
         <Tooltip isAnimationActive={false} wrapperStyle={HOVER_STYLE}
