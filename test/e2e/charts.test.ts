@@ -32,8 +32,8 @@ import { OUTPUT, screenshot, useLab } from './harness';
 
 const lab = useLab(undefined, undefined, 240_000);
 
-// The collector's bounds. Measured (docs/performance.md): most collections under 25 ms, one of 39-68 ms a
-// minute (V8's memory reducer compacting the heap), all of them together 0.7% of the window.
+// The collector's bounds. Measured (docs/performance.md): most collections under 25 ms, in some minutes one of
+// 39-70 ms (V8's memory reducer compacting the heap), all of them together 0.7% of the window.
 const GC_SHARE_MAX = 0.03;
 const GC_PAUSE_MAX_MS = 120;
 
