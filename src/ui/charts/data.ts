@@ -84,7 +84,7 @@ export interface ChartData {
   xKey: string;
   /**
    * One row per bucket of steps: the step, each line's drawn value under its dataKey, and (when no row is
-   * down-sampled) its logged value under its rawKey. Only what recharts draws: every number in a row is an
+   * down-sampled) its logged value under its rawKey. Only what is drawn: every number in a row is an
    * object of its own on the heap, and recharts keeps several versions of every chart's rows.
    */
   rows: ChartRow[];
