@@ -75,7 +75,8 @@ export function App() {
             ))}
           </div>
           {/* the charts stay mounted behind the other tabs, laid out at their width but invisible (not display:none:
-              recharts measures each legend, and a legend measured at 0 and back re-renders every chart in one task) */}
+              each chart's ResizeObserver would see width 0 and back, a synchronous render per chart, all in one task), and
+              skipped by style and layout meanwhile (content-visibility: hidden, styles.css) */}
           <div className={tab === 'charts' ? 'tabpanel' : 'tabpanel offstage'} role="tabpanel" id="panel-charts" aria-labelledby="tab-charts"
             aria-hidden={tab !== 'charts'} inert={tab !== 'charts'}>
             <Charts />

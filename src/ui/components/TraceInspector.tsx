@@ -10,10 +10,16 @@ import { ALL_FILTERS, byGroup, filterCounts, FILTER_LABELS, matchesFilters, trac
 import { useLabController } from './LabContext';
 import { TraceMeta, TraceText } from './TraceText';
 
+const NO_TRACES: readonly TraceRow[] = [];
+
 export function TraceInspector() {
   const lab = useLabController();
-  // deferred: a new step's groups render in interruptible slices, so the page stays responsive while training
-  const all = useDeferredValue(useLab((s) => s.traces));
+  // deferred: a new step's groups render in interruptible slices, so the page stays responsive while training;
+  // and on opening the tab the first render has no traces (a toolbar, at once), the groups following in a
+  // render of their own: the click's task no longer builds the whole inspector
+  const latest = useLab((s) => s.traces);
+  const all = useDeferredValue(latest, NO_TRACES);
+  const reading = all === NO_TRACES && latest.length > 0;
   const prefs = useLab((s) => s.prefs);
   const pinned = useLab((s) => s.pinned);
   const history = useLab((s) => s.pinnedHistory);
@@ -33,7 +39,7 @@ export function TraceInspector() {
   return (
     <div className="inspector">
       <div className="inspector-toolbar" role="toolbar" aria-label="Inspector options">
-        <span className="muted" data-testid="inspected-step">{step === undefined ? 'No traces yet' : `Step ${step}, ${groups.length} group${groups.length === 1 ? '' : 's'}${picked === null ? ' (latest)' : ''}`}</span>
+        <span className="muted" data-testid="inspected-step">{reading ? 'Reading traces…' : step === undefined ? 'No traces yet' : `Step ${step}, ${groups.length} group${groups.length === 1 ? '' : 's'}${picked === null ? ' (latest)' : ''}`}</span>
         {steps.length > 1 && (
           <div className="step-picker">
             <input type="range" aria-label="Step slider" min={0} max={steps.length - 1} value={Math.max(0, steps.indexOf(index!))}
@@ -61,15 +67,15 @@ export function TraceInspector() {
           {ALL_FILTERS.map((f) => (
             <label key={f} className="chip check" data-filter={f}>
               <input type="checkbox" aria-label={FILTER_LABELS[f]} checked={prefs.filters.includes(f)} onChange={() => toggleFilter(f)} />
-              {FILTER_LABELS[f]} <span className="count" data-testid={`count-${f}`}>{counts[f]}</span>
+              {FILTER_LABELS[f]} {!reading && <span className="count" data-testid={`count-${f}`}>{counts[f]}</span>}
             </label>
           ))}
         </div>
       </div>
-      <Retention traces={all} steps={steps.length} />
+      {!reading && <Retention traces={all} steps={steps.length} />}
       <Legend />
       {pinned && <Pinned prompt={pinned.prompt} gold={pinned.gold} history={history} onUnpin={() => void lab.pin(null)} colorBy={prefs.colorBy} />}
-      {shown.length === 0 && <p className="empty">Traces of every step appear here while training.</p>}
+      {shown.length === 0 && !reading && <p className="empty">Traces of every step appear here while training.</p>}
       {shown.map((g) => {
         const rows = g.rows.filter((t) => matchesFilters(t, prefs.filters));
         const head = g.rows[0];
