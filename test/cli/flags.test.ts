@@ -88,6 +88,14 @@ describe.concurrent('npm run bench', { timeout: 120_000 }, () => {
     expectRefused(await npmRun('bench', ['--quick', '--backend', 'cpu', '--backend', 'webgpu', '--no-browser', '--out', out]), /--backend given twice/);
     expectRefused(await npmRun('bench', ['--quick', '--backend', 'cpu', '--no-browser', '--soak=', '--out', out]), /--soak needs a value/);
   });
+
+  it("refuses an unknown preset, backend or too short a window for the lab page, naming the flag", async () => {
+    const out = join(tmp(), 'bench.json');
+    expectRefused(await npmRun('bench', ['--lab-page-only', '--lab-page-preset', 'grop', '--out', out]), /--lab-page-preset must be one of grpo, .*got "grop" \(did you mean grpo\?\)/);
+    expectRefused(await npmRun('bench', ['--lab-page-only', '--lab-page-backend', 'gpu', '--out', out]), /--lab-page-backend must be one of webgpu, cpu/);
+    expectRefused(await npmRun('bench', ['--lab-page-only', '--lab-page-minutes', '0.05', '--out', out]), /--lab-page-minutes must be at least 0\.1 \(got 0\.05\)/);
+    expect(existsSync(out)).toBe(false);
+  });
 });
 
 describe.concurrent('npm run make-checkpoints', { timeout: 120_000 }, () => {

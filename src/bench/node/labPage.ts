@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import type { GcFigures, LabPageFigures, TracedTask } from '../report';
+import { getPreset } from '../../run/presets';
 import { longRunFile } from './longRun';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -47,17 +48,34 @@ export async function buildAndServe(): Promise<Served> {
   };
 }
 
+/** Which preset the page trains, on which backend (`npm run bench -- --lab-page-preset P --lab-page-backend B`). */
+export interface LabExperiment {
+  preset: string;
+  backend: 'webgpu' | 'cpu';
+}
+
+export const DEFAULT_LAB_EXPERIMENT: LabExperiment = { preset: 'grpo', backend: 'webgpu' };
+
 /**
- * The experiment the page trains: GRPO on a micro model from random weights, small groups, so a step takes a
- * fraction of a second even on SwiftShader and the page hears of many steps (the worst case for the page).
+ * The link of the experiment the page trains: the preset on a micro model from random weights, two prompts a
+ * step in small groups (the preset's own group size where it sets one), so a step takes a fraction of a
+ * second even on SwiftShader and the page hears of many steps (the worst case for the page).
  */
-export const LAB_EXPERIMENT = '?preset=grpo&model=micro&promptsPerStep=2&groupSize=4&evalProblems=8&evalSamples=4&evalPrefixProblems=4&evalEvery=10&steps=100000&seed=3';
+export function labExperimentQuery({ preset, backend }: LabExperiment): string {
+  const own = getPreset(preset).config.groupSize !== undefined;
+  return `?preset=${preset}&backend=${backend}&model=micro&promptsPerStep=2${own ? '' : '&groupSize=4'}` +
+    '&evalProblems=8&evalSamples=4&evalPrefixProblems=4&evalEvery=10&steps=100000&seed=3';
+}
+
+export const LAB_EXPERIMENT = labExperimentQuery(DEFAULT_LAB_EXPERIMENT);
 
 export interface LabPageOptions {
   /** Seconds with each tab open, in this order (the charts again at the end: they mount afresh). */
   phases: [tab: 'Charts' | 'Inspector' | 'Runs', seconds: number][];
   /** Steps of each of the four overlaid runs. */
   overlaySteps: number;
+  /** What trains (default DEFAULT_LAB_EXPERIMENT). */
+  experiment?: LabExperiment;
   log: (msg: string) => void;
 }
 
@@ -159,7 +177,8 @@ export const pageLong = (t: TracedTask): boolean => !gcOnly(t) && t.cpu_ms - t.g
 
 /** Drive the lab at `url` in `page` (a fresh profile) as LabPageOptions says, and return its figures. */
 export async function measureLabPage(page: Page, url: string, o: LabPageOptions): Promise<LabPageFigures> {
-  await page.goto(url + LAB_EXPERIMENT);
+  const query = labExperimentQuery(o.experiment ?? DEFAULT_LAB_EXPERIMENT);
+  await page.goto(url + query);
   const start = page.getByRole('button', { name: 'Start', exact: true });
   await page.waitForFunction(() => {
     const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Start');
@@ -185,6 +204,11 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
   await page.getByRole('tab', { name: 'Charts' }).click();
   await start.click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-count"]')?.textContent) >= 2, undefined, { timeout: 180_000, polling: 250 });
+  // the backend that trains (the lab falls back to the CPU backend when WebGPU cannot start: not what was asked)
+  const device = page.getByTestId('device');
+  const kind = (await device.getAttribute('class'))?.split(' ')[1];
+  const deviceText = (await device.textContent()) ?? '';
+  if (kind !== (o.experiment ?? DEFAULT_LAB_EXPERIMENT).backend) throw new Error(`the lab page trains on ${kind} (${deviceText}), not on the ${(o.experiment ?? DEFAULT_LAB_EXPERIMENT).backend} backend asked for`);
   // the first draw of every chart with the long overlays happens before the window opens
   // (every chart: one with data drawn, or saying it has none; a chart's first draw, its recharts tree mounted,
   // costs about twice a redraw: 40-60 ms of CPU time with these overlays)
@@ -239,7 +263,7 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
     : `machine busy (load average ${load0.toFixed(1)} -> ${load1.toFixed(1)} on ${cores} cores): its ${count} wall-clock long tasks measure the machine as much as the page, so the goal is judged on the page's own CPU time: ` +
       `${own}: ${lost ? 'not judged (the trace lost events)' : cpuLong.length === 0 ? 'met' : pageOwn.length === 0 ? 'NOT met, by the collector alone' : 'NOT met'}`;
   return {
-    source: `lab page main thread (${LAB_EXPERIMENT.slice(1, 40)}…, 4 overlaid runs of ${o.overlaySteps} steps; tabs ${o.phases.map(([t, s]) => `${t} ${s} s`).join(', ')})`,
+    source: `lab page main thread (${query.slice(1, query.indexOf('&promptsPerStep'))}…, on ${deviceText}, 4 overlaid runs of ${o.overlaySteps} steps; tabs ${o.phases.map(([t, s]) => `${t} ${s} s`).join(', ')})`,
     count,
     max_ms: longest,
     total_ms: snap.longTasks.reduce((n, t) => n + t.duration, 0),
