@@ -18,9 +18,14 @@ function TraceTextImpl({ trace, colorBy }: { trace: TraceRow; colorBy: 'logprob'
       {segments(trace).map((seg, i) => (
         <span key={i} className={`seg seg-${seg.kind} ${seg.roles.map((r) => `role-${r}`).join(' ')}`}
           title={seg.step !== null ? `step ${seg.step + 1}: ${seg.roles.map((r) => ROLE_TEXT[r]).join(', ')}` : seg.kind === 'answer' ? (trace.correct ? 'right answer' : 'wrong answer') : undefined}>
-          {seg.tokens.map((tok, j) => (
-            <span key={j} className={tok.prefix ? 'tok prefix' : 'tok'} style={{ background: tokenColor(tok, trace, colorBy) }}
-              title={tok.prefix ? 'noisy prefix (forced, not trained)' : tok.logprob !== null ? `p = ${Math.exp(tok.logprob).toFixed(3)}` : undefined}>
+          {/* the prefix's characters as one span (one hatched background to paint, not one per character: a
+              DenoiseRL step's prefixes were most of the Inspector's paint); every other character its own, with its p */}
+          {seg.tokens.some((tok) => tok.prefix) && (
+            <span className="tok prefix" title="noisy prefix (forced, not trained)">{seg.tokens.filter((tok) => tok.prefix).map((tok) => tok.ch).join('')}</span>
+          )}
+          {seg.tokens.map((tok, j) => tok.prefix ? null : (
+            <span key={j} className="tok" style={{ background: tokenColor(tok, trace, colorBy) }}
+              title={tok.logprob !== null ? `p = ${Math.exp(tok.logprob).toFixed(3)}` : undefined}>
               {tok.ch}
             </span>
           ))}
