@@ -182,8 +182,11 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
   const start = page.getByRole('button', { name: 'Start', exact: true });
   await page.waitForFunction(() => {
     const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Start');
-    return b !== undefined && !(b as HTMLButtonElement).disabled;
+    return (b !== undefined && !(b as HTMLButtonElement).disabled) || document.querySelector('[data-testid="start-blocked"]') !== null;
   }, undefined, { timeout: 180_000, polling: 250 });
+  // a preset the micro model cannot run (say, a prompt longer than its context) is refused by the lab itself
+  const blocked = page.getByTestId('start-blocked');
+  if (await blocked.count()) throw new Error(`the lab page cannot start ${query}: ${await blocked.textContent()}`);
   // four long runs, imported (the same preset and seed: their names differ only in "#n") and overlaid
   const dir = mkdtempSync(join(tmpdir(), 'misstep-lab-page-'));
   try {
