@@ -67,8 +67,6 @@ export function labExperimentQuery({ preset, backend }: LabExperiment): string {
     '&evalProblems=8&evalSamples=4&evalPrefixProblems=4&evalEvery=10&steps=100000&seed=3';
 }
 
-export const LAB_EXPERIMENT = labExperimentQuery(DEFAULT_LAB_EXPERIMENT);
-
 export interface LabPageOptions {
   /** Seconds with each tab open, in this order (the charts again at the end: they mount afresh). */
   phases: [tab: 'Charts' | 'Inspector' | 'Runs', seconds: number][];
@@ -177,14 +175,15 @@ export const pageLong = (t: TracedTask): boolean => !gcOnly(t) && t.cpu_ms - t.g
 
 /** Drive the lab at `url` in `page` (a fresh profile) as LabPageOptions says, and return its figures. */
 export async function measureLabPage(page: Page, url: string, o: LabPageOptions): Promise<LabPageFigures> {
-  const query = labExperimentQuery(o.experiment ?? DEFAULT_LAB_EXPERIMENT);
+  const experiment = o.experiment ?? DEFAULT_LAB_EXPERIMENT;
+  const query = labExperimentQuery(experiment);
   await page.goto(url + query);
   const start = page.getByRole('button', { name: 'Start', exact: true });
   await page.waitForFunction(() => {
     const b = [...document.querySelectorAll('button')].find((x) => x.textContent === 'Start');
     return (b !== undefined && !(b as HTMLButtonElement).disabled) || document.querySelector('[data-testid="start-blocked"]') !== null;
   }, undefined, { timeout: 180_000, polling: 250 });
-  // a preset the micro model cannot run (say, a prompt longer than its context) is refused by the lab itself
+  // the lab blocks Start when it cannot take the link's experiment: say so, rather than wait for a timeout
   const blocked = page.getByTestId('start-blocked');
   if (await blocked.count()) throw new Error(`the lab page cannot start ${query}: ${await blocked.textContent()}`);
   // four long runs, imported (the same preset and seed: their names differ only in "#n") and overlaid
@@ -211,7 +210,7 @@ export async function measureLabPage(page: Page, url: string, o: LabPageOptions)
   const device = page.getByTestId('device');
   const kind = (await device.getAttribute('class'))?.split(' ')[1];
   const deviceText = (await device.textContent()) ?? '';
-  if (kind !== (o.experiment ?? DEFAULT_LAB_EXPERIMENT).backend) throw new Error(`the lab page trains on ${kind} (${deviceText}), not on the ${(o.experiment ?? DEFAULT_LAB_EXPERIMENT).backend} backend asked for`);
+  if (kind !== experiment.backend) throw new Error(`the lab page trains on ${kind} (${deviceText}), not on the ${experiment.backend} backend asked for`);
   // the first draw of every chart with the long overlays happens before the window opens
   // (every chart: one with data drawn, or saying it has none; a chart's first draw, its recharts tree mounted,
   // costs about twice a redraw: 40-60 ms of CPU time with these overlays)
