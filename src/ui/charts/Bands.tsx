@@ -2,7 +2,6 @@
 // chart's own axis scales. A recharts <Area> per band did the same at about twice the cost of the line it
 // sits behind (each Area registers with the chart's store, builds label entries for every point, and draws
 // two curves): with five runs overlaid, the bands were over half of a chart's redraw (docs/performance.md).
-import { DefaultZIndexes } from 'recharts';
 import type { ChartRow } from './data';
 import { PlotLayer } from './PlotLayer';
 
@@ -46,7 +45,7 @@ export function bandExtent(bands: readonly ArrayLike<number>[], from: number, to
 export function Bands({ rows, bands }: { rows: readonly ChartRow[]; bands: readonly BandSpec[] }) {
   if (bands.length === 0) return null;
   return (
-    <PlotLayer zIndex={DefaultZIndexes.area} className="misstep-bands" pad={0} draw={(x, y, clip) => bands.map((b) => (
+    <PlotLayer className="misstep-bands" pad={0} draw={(x, y, clip) => bands.map((b) => (
       <path key={b.key} className="misstep-band" data-key={b.key} d={bandPath(rows, b.band, x, y)} fill={b.color} fillOpacity={0.15} stroke="none" clipPath={`url(#${clip})`} />
     ))} />
   );

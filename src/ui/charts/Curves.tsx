@@ -3,7 +3,7 @@
 // recharts <Line> mounts about 150 React components and keeps its points in several cached versions, and
 // with four runs overlaid a chart had ten of them (docs/performance.md, "The lab page"). So the y domain
 // is computed here too (`yDomain`), from what is drawn.
-import { DefaultZIndexes, getNiceTickValues } from 'recharts';
+import { getNiceTickValues } from 'recharts';
 import type { ChartLine, ChartRow } from './data';
 import { PlotLayer, type Scale } from './PlotLayer';
 
@@ -71,7 +71,7 @@ export function curvesOf(lines: readonly ChartLine[], opts: { rawDrawn: boolean;
 export function Curves({ rows, xKey, curves }: { rows: readonly ChartRow[]; xKey: string; curves: readonly CurveSpec[] }) {
   if (curves.length === 0) return null;
   return (
-    <PlotLayer zIndex={DefaultZIndexes.line} className="misstep-curves" pad={3} draw={(x, y, clip) => curves.map((c) => (
+    <PlotLayer className="misstep-curves" pad={3} draw={(x, y, clip) => curves.map((c) => (
       <g key={c.key} clipPath={`url(#${clip})`}>
         <path className={c.faint ? 'misstep-raw' : 'misstep-line'} data-key={c.key} d={linePath(rows, xKey, c.valueKey, x, y)} fill="none" stroke={c.color}
           strokeWidth={c.width} strokeOpacity={c.opacity} strokeDasharray={c.dash} strokeLinejoin="round" />

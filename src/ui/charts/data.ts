@@ -46,13 +46,20 @@ export interface ChartRun {
 
 const isColumns = (train: ChartSeries['train']): train is TrainColumns => !Array.isArray(train);
 
-/** A metric's finite values in rows, by step. */
-function pointsOf(rows: readonly MetricRow[], metric: string): { xs: number[]; ys: number[] } {
-  const xs: number[] = [];
-  const ys: number[] = [];
+/**
+ * A metric's finite values in rows, by step, as two Float64Arrays: their numbers live outside the collector's
+ * heap (a typed array's backing store is not walked or moved by a full collection; a number[] of doubles is),
+ * and the live run's are made again each time its chart data is (docs/performance.md, "The lab page").
+ */
+function pointsOf(rows: readonly MetricRow[], metric: string): { xs: Float64Array; ys: Float64Array } {
+  let n = 0;
+  for (const r of rows) if (metricValue(r, metric) !== null) n++;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  let i = 0;
   for (const r of rows) {
     const v = metricValue(r, metric);
-    if (v !== null) { xs.push(displayStep(r)); ys.push(v); }
+    if (v !== null) { xs[i] = displayStep(r); ys[i] = v; i++; }
   }
   return { xs, ys };
 }
@@ -62,7 +69,7 @@ export function trainColumns(rows: readonly MetricRow[], metrics: readonly strin
   const out = new Map<string, Points>();
   for (const metric of metrics) {
     const { xs, ys } = pointsOf(rows, metric);
-    if (xs.length > 0) out.set(metric, { xs: Float64Array.from(xs), ys: Float64Array.from(ys) });
+    if (xs.length > 0) out.set(metric, { xs, ys });
   }
   return { length: rows.length, metrics: out };
 }
@@ -118,6 +125,17 @@ export function emaSmooth(values: readonly (number | null)[], weight: number): (
   });
 }
 
+/** emaSmooth of a column with no gaps (weight > 0), as a Float64Array: the same arithmetic, so the same numbers. */
+function smoothColumn(values: ArrayLike<number>, weight: number): Float64Array {
+  const out = new Float64Array(values.length);
+  let last = 0;
+  for (let i = 0; i < values.length; i++) {
+    last = last * weight + (1 - weight) * values[i];
+    out[i] = last / (1 - Math.pow(weight, i + 1));
+  }
+  return out;
+}
+
 /** The lab's step of a row: the number of updates done (see the top of this file). */
 export const displayStep = (row: { step: number; kind: string }): number => (row.kind === 'eval' ? row.step : row.step + 1);
 
@@ -137,7 +155,7 @@ function extract(rows: ChartSeries['train'], metric: string, smoothing: number):
   let e = byMetric.get(key);
   if (!e) {
     const { xs, ys } = isColumns(rows) ? rows.metrics.get(metric) ?? NONE : pointsOf(rows, metric);
-    e = { xs, ys, drawn: smoothing > 0 ? (emaSmooth(Array.from(ys), smoothing) as number[]) : ys };
+    e = { xs, ys, drawn: smoothing > 0 ? smoothColumn(ys, smoothing) : ys };
     byMetric.set(key, e);
   }
   return e;

@@ -209,7 +209,11 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
   return (
     <>
       <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
-        <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" />
+        {/* the grid, bands and curves in the chart's own layer (zIndex 0, no portal: ../charts/PlotLayer.tsx says
+            why), in this order; recharts draws the axes and their labels over them, in two layers of its own */}
+        <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" zIndex={0} />
+        {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
+        <Curves rows={data.rows} xKey={data.xKey} curves={curves} />
         {spec.kind === 'passAtK' ? (
           <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
             tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 3, fontSize: 11 }} />
@@ -220,8 +224,6 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <YAxis type="number" fontSize={11} domain={y} allowDataOverflow tickFormatter={fmt} width={62} label={yLabel} />
         <Tooltip isAnimationActive={false} wrapperStyle={HOVER_STYLE}
           content={(p) => <HoverValues active={p.active} label={p.label} xKey={data.xKey} rows={data.rows} lines={data.lines} hidden={isHidden} xLabel={spec.kind === 'passAtK' ? kLabel : stepLabel} fmt={fmt} />} />
-        {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
-        <Curves rows={data.rows} xKey={data.xKey} curves={curves} />
         {series && brush && data.rows.length > 2 && (
           <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
         )}
