@@ -52,6 +52,19 @@ describe('chart data', () => {
     expect(d.rows.length).toBeLessThan(200);
   });
 
+  it("a line's buckets, reused while its grid stays, give what a fresh build gives when the grid changes", () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => train(i, Math.sin(i)));
+    const spec = [{ metric: 'reward/clean', label: 'clean', source: 'train' as const }];
+    const a = { id: 'a', name: 'A', series: { train: rows, evals: [] } };
+    const b = { id: 'a', name: 'A', series: { train: [...rows], evals: [] } }; // the same rows, another array: nothing cached
+    const zoom = { from: 1001, to: 1050 };
+    const once = buildSeriesChart([a], spec, 0.6, { maxPoints: 100 });
+    expect(buildSeriesChart([a], spec, 0.6, { maxPoints: 100 })).toEqual(once); // the grid unchanged: reused
+    expect(buildSeriesChart([a], spec, 0.6, { maxPoints: 100, zoom })).toEqual(buildSeriesChart([b], spec, 0.6, { maxPoints: 100, zoom }));
+    expect(buildSeriesChart([a], spec, 0.6, { maxPoints: 60 })).toEqual(buildSeriesChart([b], spec, 0.6, { maxPoints: 60 }));
+    expect(buildSeriesChart([a], spec, 0.6, { maxPoints: 100 })).toEqual(once);
+  });
+
   it('overlaid runs share rows: a bucket holds every line\'s value', () => {
     const mk = (id: string, n: number) => ({ id, name: id, series: { train: Array.from({ length: n }, (_, i) => train(i, i % 7)), evals: [] } });
     const d = buildSeriesChart([mk('a', 4000), mk('b', 4000), mk('c', 2000)], [{ metric: 'reward/clean', label: 'clean', source: 'train' }], 0.5, { maxPoints: 200 });

@@ -5,6 +5,7 @@
 // is computed here too (`yDomain`), from what is drawn.
 import { getNiceTickValues } from 'recharts';
 import type { ChartLine, ChartRow } from './data';
+import { pointsPath, scratchPoints, usePathCache, type Points2D } from './pathCache';
 import { PlotLayer, type Scale } from './PlotLayer';
 
 /** A line as drawn: its value key in the rows, and how it looks. */
@@ -19,19 +20,26 @@ export interface CurveSpec {
   faint: boolean; // the logged values behind a smoothed line
 }
 
-/** The line's path through the rows that have a value for it (gaps are joined, as recharts' connectNulls did). */
-export function linePath(rows: readonly ChartRow[], xKey: string, valueKey: string, x: Scale, y: Scale): string {
-  const points: string[] = [];
+/** The line's points through the rows that have a value for it, in pixels (shared room: ./pathCache.ts). */
+export function linePoints(rows: readonly ChartRow[], xKey: string, valueKey: string, x: Scale, y: Scale): Points2D {
+  const xy = scratchPoints(rows.length);
+  let n = 0;
   for (const row of rows) {
     const v = row[valueKey];
     if (v === null || v === undefined || !Number.isFinite(v)) continue;
     const px = x(row[xKey] as number);
     const py = y(v);
     if (px === undefined || py === undefined) continue;
-    points.push(`${px.toFixed(1)},${py.toFixed(1)}`);
+    xy[2 * n] = px;
+    xy[2 * n + 1] = py;
+    n++;
   }
-  return points.length ? `M${points.join('L')}` : '';
+  return { xy, n };
 }
+
+/** The line's path through the rows that have a value for it (gaps are joined, as recharts' connectNulls did). */
+export const linePath = (rows: readonly ChartRow[], xKey: string, valueKey: string, x: Scale, y: Scale): string =>
+  pointsPath(linePoints(rows, xKey, valueKey, x, y));
 
 /** The lowest and highest value of `keys` over rows from..to, inclusive (null when none has a value). */
 export function valueExtent(rows: readonly ChartRow[], keys: readonly string[], from: number, to: number): [number, number] | null {
@@ -69,19 +77,23 @@ export function curvesOf(lines: readonly ChartLine[], opts: { rawDrawn: boolean;
 
 /** Child of a recharts chart: the curves, above the bands, clipped to the plot area (and 3 pixels around it). */
 export function Curves({ rows, xKey, curves }: { rows: readonly ChartRow[]; xKey: string; curves: readonly CurveSpec[] }) {
+  const paths = usePathCache();
   if (curves.length === 0) return null;
   return (
-    <PlotLayer className="misstep-curves" pad={3} draw={(x, y, clip) => curves.map((c) => (
-      <g key={c.key} clipPath={`url(#${clip})`}>
-        <path className={c.faint ? 'misstep-raw' : 'misstep-line'} data-key={c.key} d={linePath(rows, xKey, c.valueKey, x, y)} fill="none" stroke={c.color}
-          strokeWidth={c.width} strokeOpacity={c.opacity} strokeDasharray={c.dash} strokeLinejoin="round" />
-        {c.dots && rows.map((r, i) => {
-          const v = r[c.valueKey];
-          const px = typeof v === 'number' ? x(r[xKey] as number) : undefined;
-          const py = typeof v === 'number' ? y(v) : undefined;
-          return px === undefined || py === undefined ? null : <circle key={i} cx={px} cy={py} r={2} fill="#fff" stroke={c.color} strokeWidth={1.4} />;
-        })}
-      </g>
-    ))} />
+    <PlotLayer className="misstep-curves" pad={3} draw={(x, y, clip) => {
+      paths.sweep();
+      return curves.map((c) => (
+        <g key={c.key} clipPath={`url(#${clip})`}>
+          <path className={c.faint ? 'misstep-raw' : 'misstep-line'} data-key={c.key} d={paths.path(c.key, linePoints(rows, xKey, c.valueKey, x, y))} fill="none" stroke={c.color}
+            strokeWidth={c.width} strokeOpacity={c.opacity} strokeDasharray={c.dash} strokeLinejoin="round" />
+          {c.dots && rows.map((r, i) => {
+            const v = r[c.valueKey];
+            const px = typeof v === 'number' ? x(r[xKey] as number) : undefined;
+            const py = typeof v === 'number' ? y(v) : undefined;
+            return px === undefined || py === undefined ? null : <circle key={i} cx={px} cy={py} r={2} fill="#fff" stroke={c.color} strokeWidth={1.4} />;
+          })}
+        </g>
+      ));
+    }} />
   );
 }

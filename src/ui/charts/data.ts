@@ -6,7 +6,7 @@
 // index + 1, the count the update brings the run to (TRL logs a train step the same way).
 import type { MetricRow } from '../../run/records';
 import { isolate } from '../form';
-import { bucketGrid, summarise, type StepRange } from './downsample';
+import { bucketGrid, summarise, type Bucket, type BucketPoint, type StepRange } from './downsample';
 
 export interface LineSpec {
   metric: string; // a metric name, or 'eval/pass@n' (the largest k of each eval row)
@@ -161,6 +161,21 @@ function extract(rows: ChartSeries['train'], metric: string, smoothing: number):
   return e;
 }
 
+/**
+ * Per line as extracted: its summary on the last grid it was put on. A saved run's line is the same object
+ * from draw to draw, and so is the grid until the steps' span, the width or the zoom changes: its buckets
+ * are not summarised again each time the live run gets a point.
+ */
+const summaries = new WeakMap<Extracted, { grid: string; sums: readonly (BucketPoint | null)[] }>();
+
+function summaryOf(line: Extracted, grid: readonly Bucket[], gridKey: string): readonly (BucketPoint | null)[] {
+  const was = summaries.get(line);
+  if (was && was.grid === gridKey) return was.sums;
+  const sums = summarise(line.xs, line.ys, line.drawn, grid);
+  summaries.set(line, { grid: gridKey, sums });
+  return sums;
+}
+
 export interface SeriesOptions {
   /** Buckets over the whole step span (and as many more inside `zoom`); Infinity: every step its own row. */
   maxPoints?: number;
@@ -197,8 +212,9 @@ export function buildSeriesChart(runs: readonly ChartRun[], specs: readonly Line
     });
   });
   const grid = lines.length ? bucketGrid(min, max, maxPoints, zoom) : [];
+  const gridKey = `${min}|${max}|${maxPoints}|${zoom ? `${zoom.from}|${zoom.to}` : ''}`; // what bucketGrid made it from
   const downsampled = grid.some((b) => b.to > b.from);
-  const sums = raw.map((l) => summarise(l.xs, l.ys, l.drawn, grid));
+  const sums = raw.map((l) => summaryOf(l, grid, gridKey));
   const rows: ChartRow[] = [];
   const kept: number[] = []; // the grid bucket of each row
   grid.forEach((_, b) => {
