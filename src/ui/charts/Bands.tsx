@@ -57,10 +57,10 @@ export function Bands({ rows, bands }: { rows: readonly ChartRow[]; bands: reado
   const paths = usePathCache();
   if (bands.length === 0) return null;
   return (
-    <PlotLayer className="misstep-bands" pad={0} draw={(x, y, clip) => {
+    <PlotLayer className="misstep-bands" pad={0} draw={(x, y) => {
       paths.sweep();
       return bands.map((b) => (
-        <path key={b.key} className="misstep-band" data-key={b.key} d={paths.path(b.key, bandPoints(rows, b.band, x, y), true)} fill={b.color} fillOpacity={0.15} stroke="none" clipPath={`url(#${clip})`} />
+        <path key={b.key} className="misstep-band" data-key={b.key} d={paths.path(b.key, bandPoints(rows, b.band, x, y), true)} fill={b.color} fillOpacity={0.15} stroke="none" />
       ));
     }} />
   );

@@ -80,10 +80,10 @@ export function Curves({ rows, xKey, curves }: { rows: readonly ChartRow[]; xKey
   const paths = usePathCache();
   if (curves.length === 0) return null;
   return (
-    <PlotLayer className="misstep-curves" pad={3} draw={(x, y, clip) => {
+    <PlotLayer className="misstep-curves" pad={3} draw={(x, y) => {
       paths.sweep();
       return curves.map((c) => (
-        <g key={c.key} clipPath={`url(#${clip})`}>
+        <g key={c.key}>
           <path className={c.faint ? 'misstep-raw' : 'misstep-line'} data-key={c.key} d={paths.path(c.key, linePoints(rows, xKey, c.valueKey, x, y))} fill="none" stroke={c.color}
             strokeWidth={c.width} strokeOpacity={c.opacity} strokeDasharray={c.dash} strokeLinejoin="round" />
           {c.dots && rows.map((r, i) => {

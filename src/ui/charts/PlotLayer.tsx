@@ -12,8 +12,8 @@ export type Scale = (v: number) => number | undefined;
 interface Props {
   className: string;
   pad: number;
-  /** What to draw with the chart's scales, and the id of the clip path to use (`clipPath="url(#id)"`). */
-  draw: (x: Scale, y: Scale, clip: string) => ReactNode;
+  /** What to draw with the chart's scales (inside one group clipped to the plot area). */
+  draw: (x: Scale, y: Scale) => ReactNode;
 }
 
 export function PlotLayer({ className, pad, draw }: Props) {
@@ -25,7 +25,7 @@ export function PlotLayer({ className, pad, draw }: Props) {
   return (
     <g className={className}>
       <defs><clipPath id={clip}><rect x={plot.x - pad} y={plot.y - pad} width={plot.width + 2 * pad} height={plot.height + 2 * pad} /></clipPath></defs>
-      {draw(x, y, clip)}
+      <g clipPath={`url(#${clip})`}>{draw(x, y)}</g>
     </g>
   );
 }
