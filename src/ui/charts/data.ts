@@ -112,27 +112,29 @@ export function metricValue(row: MetricRow, metric: string): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** TensorBoard's debiased EMA: weight 0 is no smoothing; nulls are skipped and stay null. */
-export function emaSmooth(values: readonly (number | null)[], weight: number): (number | null)[] {
-  if (weight <= 0) return [...values];
+/** TensorBoard's debiased EMA, one value at a time: each call takes the next value and gives it smoothed. */
+function emaSmoother(weight: number): (v: number) => number {
   let last = 0;
   let n = 0;
-  return values.map((v) => {
-    if (v === null) return null;
+  return (v) => {
     last = last * weight + (1 - weight) * v;
     n++;
     return last / (1 - Math.pow(weight, n));
-  });
+  };
 }
 
-/** emaSmooth of a column with no gaps (weight > 0), as a Float64Array: the same arithmetic, so the same numbers. */
+/** TensorBoard's debiased EMA: weight 0 is no smoothing; nulls are skipped and stay null. */
+export function emaSmooth(values: readonly (number | null)[], weight: number): (number | null)[] {
+  if (weight <= 0) return [...values];
+  const smooth = emaSmoother(weight);
+  return values.map((v) => (v === null ? null : smooth(v)));
+}
+
+/** emaSmooth of a column with no gaps (weight > 0), as a Float64Array. */
 function smoothColumn(values: ArrayLike<number>, weight: number): Float64Array {
+  const smooth = emaSmoother(weight);
   const out = new Float64Array(values.length);
-  let last = 0;
-  for (let i = 0; i < values.length; i++) {
-    last = last * weight + (1 - weight) * values[i];
-    out[i] = last / (1 - Math.pow(weight, i + 1));
-  }
+  for (let i = 0; i < values.length; i++) out[i] = smooth(values[i]);
   return out;
 }
 
