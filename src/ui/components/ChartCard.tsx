@@ -3,7 +3,7 @@
 // whose entries hide and show their line, a brush that zooms every chart to a step range (one
 // store field), hover values, and PNG / CSV export. The chart's data is built and drawn in a task of its
 // own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts).
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { Brush, CartesianGrid, ComposedChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { bandExtent, Bands } from '../charts/Bands';
@@ -177,6 +177,24 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
 }
 
 
+interface ZoomBrushProps {
+  startIndex: number | undefined;
+  endIndex: number | undefined;
+  onChange: (r: { startIndex?: number; endIndex?: number }) => void;
+}
+
+/**
+ * recharts' Brush, drawn again only when the zoom moves. Its settings go to the chart's store in an effect
+ * keyed on a props object made anew each render: every redraw of the chart re-rendered the Brush, and so
+ * changed the store twice (settings removed, settings set), each change running every selector of the
+ * chart; the data's own change (also twice: cleared, set) is the only one a new point needs. The brush
+ * follows the data through the store meanwhile.
+ */
+const ZoomBrush = memo(function ZoomBrush({ startIndex, endIndex, onChange }: ZoomBrushProps) {
+  const zoomed = startIndex !== undefined && endIndex !== undefined ? { startIndex, endIndex } : {};
+  return <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...zoomed} onChange={onChange} />;
+});
+
 interface PlotProps {
   spec: ChartSpec;
   data: ChartData;
@@ -194,14 +212,17 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
   const brush = series ? rangeIndexes(data.rows.map((r) => r.step as number), zoom) : null;
   const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => { if (settle.current) clearTimeout(settle.current); }, []);
-  const onBrush = (r: { startIndex?: number; endIndex?: number }) => {
+  // the brush's handler reads the rows drawn now, yet stays one function: ZoomBrush redraws only when its props change
+  const rowsNow = useRef(data.rows);
+  rowsNow.current = data.rows;
+  const onBrush = useCallback((r: { startIndex?: number; endIndex?: number }) => {
     if (r.startIndex === undefined || r.endIndex === undefined) return;
-    const rows = data.rows;
+    const rows = rowsNow.current;
     const whole = r.startIndex <= 0 && r.endIndex >= rows.length - 1;
     const next: StepRange | null = whole ? null : { from: (rows[r.startIndex].from ?? rows[r.startIndex].step) as number, to: rows[r.endIndex].step as number };
     if (settle.current) clearTimeout(settle.current);
     settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
-  };
+  }, []);
   const onToggle = (key: string) => labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, key)) }));
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
   const curves = curvesOf(data.lines, { rawDrawn: !data.downsampled, dots: data.rows.length <= 24, hidden: isHidden });
@@ -234,7 +255,7 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
         <Tooltip isAnimationActive={false} wrapperStyle={HOVER_STYLE}
           content={(p) => <HoverValues active={p.active} label={p.label} xKey={data.xKey} rows={data.rows} lines={data.lines} hidden={isHidden} xLabel={spec.kind === 'passAtK' ? kLabel : stepLabel} fmt={fmt} />} />
         {series && brush && data.rows.length > 2 && (
-          <Brush dataKey="step" height={BRUSH - 4} stroke="#9ca3af" travellerWidth={8} {...(zoom ? brush : {})} onChange={onBrush} />
+          <ZoomBrush startIndex={zoom ? brush.startIndex : undefined} endIndex={zoom ? brush.endIndex : undefined} onChange={onBrush} />
         )}
       </ComposedChart>
       <ChartLegend lines={data.lines} hidden={isHidden} onToggle={onToggle} />
