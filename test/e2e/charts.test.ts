@@ -267,6 +267,25 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     await page.screenshot({ path: join(OUTPUT, '12-full-page.png'), fullPage: true });
   });
 
+  it('a chart off screen is kept as a picture of its lines, says its step, and draws live again in view', async () => {
+    const { page } = lab.b;
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const last = await page.$$eval('section[data-chart]', (els) => els.filter((e) => e.getBoundingClientRect().top > window.innerHeight + 200 && Number(e.getAttribute('data-drawn')) > 0).map((e) => e.getAttribute('data-chart')!).pop());
+    expect(last).toBeDefined(); // precondition: a drawn chart well below the fold
+    const card = page.locator(chart(last!));
+    await card.locator('.chart-picture').waitFor({ state: 'attached', timeout: 60_000 });
+    // the picture is the drawing (its lines), not a live chart, and says how old it is
+    expect(await card.locator('.chart-picture path.misstep-line').count()).toBeGreaterThan(0);
+    expect(await card.locator('.chart-box > .recharts-wrapper').count()).toBe(0);
+    expect(await card.locator('.chart-asof').textContent()).toMatch(/^as (of step \d+|last drawn)$/);
+    // in view, the live chart takes the picture's place
+    await card.scrollIntoViewIfNeeded();
+    await card.locator('.chart-box > .recharts-wrapper').waitFor({ timeout: 30_000 });
+    expect(await card.locator('.chart-picture').count()).toBe(0);
+    expect(await card.locator('.chart-asof').count()).toBe(0);
+    expect(await card.locator('path.misstep-line').count()).toBeGreaterThan(0);
+  });
+
   it('"Copy link" puts the experiment\'s link on the clipboard', async () => {
     const { page, context } = lab.b;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(lab.served.url).origin });

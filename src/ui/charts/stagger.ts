@@ -36,6 +36,11 @@ function enqueue(job: () => void): () => void {
   };
 }
 
+/** Run `job` in a task of its own, in turn with the charts' redraws (timed as `what`); returns a cancel. */
+export function staggered(job: () => void, what: string, detail?: string): () => void {
+  return enqueue(() => measured(what, job, detail));
+}
+
 /** `value`, taken up one chart per task (the render happens inside that task, so its cost is known: `what`). */
 export function useStaggered<T>(value: T, initial: T, what = 'chart-draw', detail?: string): T {
   const [shown, setShown] = useState<T>(initial);

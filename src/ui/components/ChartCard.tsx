@@ -3,7 +3,7 @@
 // whose entries hide and show their line, a brush that zooms every chart to a step range (one
 // store field), hover values, and PNG / CSV export. The chart's data is built and drawn in a task of its
 // own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts).
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { Brush, CartesianGrid, ComposedChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { bandExtent, Bands } from '../charts/Bands';
@@ -14,7 +14,8 @@ import { buildPassAtKChart, buildSeriesChart, type ChartData, type ChartRow, typ
 import { rangeIndexes, type StepRange } from '../charts/downsample';
 import { exportCsv, exportPng } from '../charts/exportChart';
 import { axisTitles, exportLines, hiddenKey, toggleHidden } from '../charts/legend';
-import { useStaggered, useThrottled } from '../charts/stagger';
+import { asOfLabel, copyDrawing, pictureHolds, pictureOf, type PictureOf } from '../charts/picture';
+import { staggered, useStaggered, useThrottled } from '../charts/stagger';
 import { measured } from '../perf';
 import { labStore, useLab } from '../store/labStore';
 
@@ -81,8 +82,13 @@ function useBrushDrag(ref: React.RefObject<HTMLElement | null>): boolean {
 
 const HEIGHT = 230;
 const BRUSH = 20;
-/** A chart off screen still draws (a full-page capture shows it), but takes new data this seldom. */
+/**
+ * A chart off screen that has not drawn its runs yet takes new data this seldom; once drawn, it is kept as a
+ * picture (../charts/picture.ts) until it comes back into view or what it shows changes.
+ */
 const OFFSCREEN_MS = 10_000;
+/** A chart becomes a picture once off screen this long (scrolled past and back soon after, it stays live). */
+const PICTURE_AFTER_MS = 5_000;
 /** Pixels per drawn bucket: a line gets about width / 6 points, however long the run. */
 const PX_PER_POINT = 6;
 const BRUSH_SETTLE_MS = 250;
@@ -98,6 +104,20 @@ interface Target {
   smoothing: number;
   zoom: StepRange | null;
   width: number;
+}
+
+/** A copy of the chart's drawing that stands in for it off screen, and what it was a drawing of. */
+interface Picture {
+  node: Element;
+  of: PictureOf;
+  drawn: Target;
+}
+
+/** The picture, in the chart's box (inert: a copy with no handlers). */
+function PictureView({ node }: { node: Element }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => { ref.current?.replaceChildren(node); }, [node]);
+  return <div className="chart-picture" ref={ref} inert />;
 }
 
 function build(spec: ChartSpec, t: Target, maxPoints: number): ChartData {
@@ -118,11 +138,16 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   // props, and the drag was lost (seen in CI: a drag meant to pass step 1000 ended at 173)
   // (the drawn target, not the latest: a redraw already queued is dropped too)
   const dragging = useBrushDrag(box);
+  const hiddenHere = hidden.filter((k) => k.startsWith(hiddenKey(spec.id, ''))).join('\n');
+  // off screen, a picture that still holds stands in for the chart, and the chart draws nothing new
+  const [picture, setPicture] = useState<Picture | null>(null);
+  const now = useMemo(() => pictureOf(shownRuns, { smoothing, zoom: series ? zoom : null, hidden: hiddenHere, width }), [shownRuns, smoothing, series, zoom, hiddenHere, width]);
+  const pictured = picture !== null && !inView && pictureHolds(picture.of, now);
   const shown = useRef<Target | null>(null);
   const drawn = useRef<Target | null>(null);
   const target = useMemo<Target | null>(
-    () => (dragging ? drawn.current : width > 0 && onTab ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current),
-    [shownRuns, smoothing, zoom, width, series, onTab, dragging],
+    () => (dragging || pictured ? drawn.current : width > 0 && onTab ? { runs: shownRuns, smoothing, zoom: series ? zoom : null, width } : shown.current),
+    [shownRuns, smoothing, zoom, width, series, onTab, dragging, pictured],
   );
   shown.current = target;
   const drawnTarget = useStaggered<Target | null>(target, null, 'chart-draw', spec.id);
@@ -131,9 +156,32 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
   const data = useMemo(() => (drawnTarget ? build(spec, drawnTarget, Math.max(40, Math.floor(drawnTarget.width / PX_PER_POINT))) : null), [spec, drawnTarget]);
   const headingId = `chart-${spec.id}`;
   const hasData = data !== null && data.lines.length > 0 && data.rows.length > 0;
+  const showPicture = picture !== null && picture.drawn === drawnTarget;
+  // a chart drawn and up to date, off screen on its tab, becomes a picture: in a task of its own, in turn
+  // with the redraws (the copy, and letting the live chart go)
+  const wantPicture = onTab && !inView && width > 0 && !dragging && hasData && !showPicture && target === drawnTarget;
+  const hiddenNow = useRef(hiddenHere);
+  hiddenNow.current = hiddenHere;
+  useEffect(() => {
+    if (!wantPicture) return;
+    let cancel = () => {};
+    const wait = setTimeout(() => {
+      cancel = staggered(() => {
+        const d = drawn.current;
+        const node = box.current && copyDrawing(box.current);
+        if (!d || !node) return;
+        const of = pictureOf(d.runs, { smoothing: d.smoothing, zoom: d.zoom, hidden: hiddenNow.current, width: d.width });
+        flushSync(() => setPicture({ node, of, drawn: d }));
+      }, 'chart-picture', spec.id);
+    }, PICTURE_AFTER_MS);
+    return () => { clearTimeout(wait); cancel(); };
+  }, [wantPicture, spec.id]);
+  // a picture no longer shown is let go
+  useEffect(() => { if (picture && picture.drawn !== drawnTarget) setPicture(null); }, [picture, drawnTarget]);
   const anyRows = runs.some((r) => r.series.train.length + r.series.evals.length > 0);
   const axes = axisTitles(spec);
   const isHidden = (key: string) => hidden.includes(hiddenKey(spec.id, key));
+  const onToggle = (key: string) => labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, key)) }));
 
   const png = async () => {
     const svg = box.current?.querySelector('svg.recharts-surface');
@@ -158,6 +206,8 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
     <section className="chart-card" aria-labelledby={headingId} data-chart={spec.id} data-drawn={hasData ? data.rows.length : 0}>
       <header className="chart-head">
         <h3 id={headingId}>{spec.title}</h3>
+        {/* said on the picture: a full-page capture can catch one */}
+        {showPicture && <span className="chart-asof">{asOfLabel(picture.drawn.runs)}</span>}
         <div className="chart-actions">
           <button type="button" className="small" aria-label={`Export ${spec.title} as PNG`} disabled={!hasData} onClick={png}>PNG</button>
           <button type="button" className="small" aria-label={`Export ${spec.title} as CSV`} disabled={!hasData} onClick={csv}>CSV</button>
@@ -169,7 +219,10 @@ function ChartCardImpl({ spec, runs, runNames, smoothing }: Props) {
         {!hasData ? (
           <div className="chart-empty">{!anyRows ? 'No data yet: press Start.' : data ? 'This run logs nothing for this chart (see Learn).' : 'Drawing…'}</div>
         ) : (
-          <Plot spec={spec} data={data} width={drawnTarget!.width} zoom={drawnTarget!.zoom} hidden={hidden.filter((k) => k.startsWith(hiddenKey(spec.id, ''))).join('\n')} />
+          <>
+            {showPicture ? <PictureView node={picture.node} /> : <Plot spec={spec} data={data} width={drawnTarget!.width} zoom={drawnTarget!.zoom} hidden={hiddenHere} />}
+            <ChartLegend lines={data.lines} hidden={isHidden} onToggle={onToggle} />
+          </>
         )}
       </div>
     </section>
@@ -223,7 +276,6 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
     if (settle.current) clearTimeout(settle.current);
     settle.current = setTimeout(() => labStore.setState({ zoom: next }), BRUSH_SETTLE_MS);
   }, []);
-  const onToggle = (key: string) => labStore.setState((s) => ({ hidden: toggleHidden(s.hidden, hiddenKey(spec.id, key)) }));
   const ks = spec.kind === 'passAtK' ? data.rows.map((r) => r.k as number) : [];
   const curves = curvesOf(data.lines, { rawDrawn: !data.downsampled, dots: data.rows.length <= 24, hidden: isHidden });
   const bands = data.downsampled ? data.lines.filter((l) => l.bandKey && !isHidden(l.key)).map((l) => ({ key: l.bandKey!, color: l.color, band: data.bands.get(l.bandKey!)! })) : [];
@@ -237,29 +289,26 @@ const Plot = memo(function Plot({ spec, data, width, zoom, hidden }: PlotProps) 
   const yLabel = useMemo(() => ({ value: axes.y, angle: -90, position: 'insideLeft' as const, offset: 4, fontSize: 11, style: { textAnchor: 'middle' as const } }), [axes.y]);
   const height = HEIGHT - 24 + (series ? BRUSH : 0);
   return (
-    <>
-      <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
-        {/* the grid, bands and curves in the chart's own layer (zIndex 0, no portal: ../charts/PlotLayer.tsx says
-            why), in this order; recharts draws the axes and their labels over them, in two layers of its own */}
-        <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" zIndex={0} />
-        {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
-        <Curves rows={data.rows} xKey={data.xKey} curves={curves} />
-        {spec.kind === 'passAtK' ? (
-          <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
-            tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 3, fontSize: 11 }} />
-        ) : (
-          <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
-            label={{ value: axes.x, position: 'insideBottom', offset: 3, fontSize: 11 }} />
-        )}
-        <YAxis type="number" fontSize={11} domain={y} allowDataOverflow tickFormatter={fmt} width={62} label={yLabel} />
-        <Tooltip isAnimationActive={false} wrapperStyle={HOVER_STYLE}
-          content={(p) => <HoverValues active={p.active} label={p.label} xKey={data.xKey} rows={data.rows} lines={data.lines} hidden={isHidden} xLabel={spec.kind === 'passAtK' ? kLabel : stepLabel} fmt={fmt} />} />
-        {series && brush && data.rows.length > 2 && (
-          <ZoomBrush startIndex={zoom ? brush.startIndex : undefined} endIndex={zoom ? brush.endIndex : undefined} onChange={onBrush} />
-        )}
-      </ComposedChart>
-      <ChartLegend lines={data.lines} hidden={isHidden} onToggle={onToggle} />
-    </>
+    <ComposedChart width={width} height={height} data={data.rows} margin={{ top: 6, right: 12, bottom: 4, left: 4 }}>
+      {/* the grid, bands and curves in the chart's own layer (zIndex 0, no portal: ../charts/PlotLayer.tsx says
+          why), in this order; recharts draws the axes and their labels over them, in two layers of its own */}
+      <CartesianGrid stroke="#e5e7eb" strokeDasharray="3 3" zIndex={0} />
+      {bands.length > 0 && <Bands rows={data.rows} bands={bands} />}
+      <Curves rows={data.rows} xKey={data.xKey} curves={curves} />
+      {spec.kind === 'passAtK' ? (
+        <XAxis dataKey="k" type="number" scale="log" domain={[ks[0] ?? 1, ks[ks.length - 1] ?? 2]} ticks={ks} allowDataOverflow
+          tickFormatter={(k: number) => String(k)} fontSize={11} height={34} label={{ value: axes.x, position: 'insideBottom', offset: 3, fontSize: 11 }} />
+      ) : (
+        <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} fontSize={11} height={34}
+          label={{ value: axes.x, position: 'insideBottom', offset: 3, fontSize: 11 }} />
+      )}
+      <YAxis type="number" fontSize={11} domain={y} allowDataOverflow tickFormatter={fmt} width={62} label={yLabel} />
+      <Tooltip isAnimationActive={false} wrapperStyle={HOVER_STYLE}
+        content={(p) => <HoverValues active={p.active} label={p.label} xKey={data.xKey} rows={data.rows} lines={data.lines} hidden={isHidden} xLabel={spec.kind === 'passAtK' ? kLabel : stepLabel} fmt={fmt} />} />
+      {series && brush && data.rows.length > 2 && (
+        <ZoomBrush startIndex={zoom ? brush.startIndex : undefined} endIndex={zoom ? brush.endIndex : undefined} onChange={onBrush} />
+      )}
+    </ComposedChart>
   );
 });
 
