@@ -2,7 +2,8 @@
 // (lines and bands drawn by ../charts/Curves.tsx and ../charts/Bands.tsx on recharts' frame), a legend
 // whose entries hide and show their line, a brush that zooms every chart to a step range (one
 // store field), hover values, and PNG / CSV export. The chart's data is built and drawn in a task of its
-// own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts).
+// own (../charts/stagger.ts), down-sampled to its width (../charts/downsample.ts). Off screen, once drawn,
+// the chart is kept as a picture of its drawing and its live recharts tree let go (../charts/picture.ts).
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { Brush, CartesianGrid, ComposedChart, Tooltip, XAxis, YAxis } from 'recharts';
