@@ -278,6 +278,17 @@ describe('charts with the habits of W&B and TensorBoard', { timeout: 300_000 }, 
     expect(await card.locator('.chart-picture path.misstep-line').count()).toBeGreaterThan(0);
     expect(await card.locator('.chart-box > .recharts-wrapper').count()).toBe(0);
     expect(await card.locator('.chart-asof').textContent()).toMatch(/^as (of step \d+|last drawn)$/);
+    // a change of what it shows (here the smoothing) does not leave a picture of the old: off screen, it draws
+    // live again, and becomes a picture of the new
+    const slider = page.getByLabel('Smoothing');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await card.locator('.chart-box > .recharts-wrapper').waitFor({ state: 'attached', timeout: 30_000 });
+    expect(await card.locator('.chart-picture').count()).toBe(0);
+    await card.locator('.chart-picture').waitFor({ state: 'attached', timeout: 60_000 });
+    await slider.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.locator('output').filter({ hasText: /^0\.60$/ }).count()).toBe(1);
     // in view, the live chart takes the picture's place
     await card.scrollIntoViewIfNeeded();
     await card.locator('.chart-box > .recharts-wrapper').waitFor({ timeout: 30_000 });
