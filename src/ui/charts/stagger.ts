@@ -46,7 +46,7 @@ export function useStaggered<T>(value: T, initial: T, what = 'chart-draw', detai
   const [shown, setShown] = useState<T>(initial);
   useEffect(() => {
     if (Object.is(value, shown)) return;
-    return enqueue(() => measured(what, () => flushSync(() => setShown(value)), detail));
+    return staggered(() => flushSync(() => setShown(value)), what, detail);
   }, [value, what, detail, shown]);
   return shown;
 }
